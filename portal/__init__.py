@@ -1,0 +1,49 @@
+"""Meedoen: the participation portal. `create_app` builds the Flask application."""
+
+from pathlib import Path
+
+from flask import Flask, current_app
+from flask_babel import gettext
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from portal import cli, db, errors, i18n, security
+from portal.config import from_environment
+from portal.extensions import babel, csrf, limiter
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(ROOT / "instance"),
+    )
+    app.config.update(from_environment())
+    app.config.update(test_config or {})
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(ROOT / "translations")
+
+    if app.config["PROXY_COUNT"]:
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+
+    db.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    i18n.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+
+    from portal.residents import bp as residents
+
+    app.register_blueprint(residents)
+    app.context_processor(_site_context)
+    return app
+
+
+def _site_context() -> dict:
+    name = current_app.config["MUNICIPALITY_NAME"]
+    return {"municipality_name": name, "portal_name": gettext("Meedoen in %(gemeente)s", gemeente=name)}

@@ -1,0 +1,84 @@
+"""Settings from the environment, with safe defaults for development.
+
+Every setting the portal reads is named here, so an operator finds them in one place
+(the README lists them too).
+"""
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+ENVIRONMENTS = ("development", "test", "production")
+INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
+
+
+class ConfigurationError(RuntimeError):
+    """The portal refuses to start with settings that would make it unsafe or broken."""
+
+
+def _bool(value: str | None, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in ("1", "true", "yes", "on")
+
+
+def _development_secret() -> str:
+    """A random secret kept in instance/, so sessions survive a restart of `make run`."""
+    INSTANCE_DIR.mkdir(exist_ok=True)
+    path = INSTANCE_DIR / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def from_environment(environ: os._Environ | dict | None = None) -> dict:
+    """Read the portal's settings; fail early and loudly where they are unsafe."""
+    env = os.environ if environ is None else environ
+    portal_env = env.get("PORTAL_ENV", "development")
+    if portal_env not in ENVIRONMENTS:
+        raise ConfigurationError(
+            f"PORTAL_ENV must be one of {', '.join(ENVIRONMENTS)}, not {portal_env!r}"
+        )
+    production = portal_env == "production"
+
+    secret_key = env.get("SECRET_KEY", "")
+    if production and len(secret_key) < 32:
+        raise ConfigurationError("SECRET_KEY must be set to at least 32 random characters")
+    if not secret_key:
+        secret_key = _development_secret()
+
+    database_url = env.get("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'meedoen.db'}"
+
+    return {
+        "PORTAL_ENV": portal_env,
+        "SECRET_KEY": secret_key,
+        "DATABASE_URL": database_url,
+        "MUNICIPALITY_NAME": env.get("MUNICIPALITY_NAME", "Rijnwaarde"),
+        "SECURITY_CONTACT": env.get("SECURITY_CONTACT", "mailto:security@rijnwaarde.example"),
+        "CONTACT_EMAIL": env.get("CONTACT_EMAIL", "meedoen@rijnwaarde.example"),
+        "PRIVACY_CONTACT": env.get("PRIVACY_CONTACT", "privacy@rijnwaarde.example"),
+        "CONTACT_RETENTION_DAYS": int(env.get("CONTACT_RETENTION_DAYS", "365")),
+        # Rate limits: memory:// is per process; use redis://… when several processes serve.
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_SUBMIT": env.get("RATELIMIT_SUBMIT", "30 per hour;5 per minute"),
+        "RATELIMIT_LOOKUP": env.get("RATELIMIT_LOOKUP", "30 per hour;10 per minute"),
+        "RATELIMIT_DEFAULT": env.get("RATELIMIT_DEFAULT", "300 per minute"),
+        # How many proxies in front of the portal set X-Forwarded-For (0: none).
+        "PROXY_COUNT": int(env.get("PROXY_COUNT", "0")),
+        # The resident form is small: anything larger is not a person typing.
+        "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", str(64 * 1024))),
+        "MAX_FORM_MEMORY_SIZE": int(env.get("MAX_CONTENT_LENGTH", str(64 * 1024))),
+        "SESSION_COOKIE_NAME": "__Host-meedoen" if production else "meedoen",
+        "SESSION_COOKIE_SECURE": _bool(env.get("SESSION_COOKIE_SECURE"), production),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "PERMANENT_SESSION_LIFETIME": timedelta(days=30),
+        "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
+        "WTF_CSRF_SSL_STRICT": production,
+        "PREFERRED_URL_SCHEME": "https" if production else "http",
+        "HSTS": production,
+        "BABEL_DEFAULT_LOCALE": "nl",
+        "BABEL_DEFAULT_TIMEZONE": env.get("TIMEZONE", "Europe/Amsterdam"),
+    }

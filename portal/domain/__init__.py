@@ -1,0 +1,1 @@
+"""Plain domain logic: functions that take a database session and plain values."""

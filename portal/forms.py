@@ -1,0 +1,66 @@
+"""The base forms: every field cleaned the same way, public forms with a honeypot."""
+
+import re
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import StringField
+from wtforms.validators import ValidationError
+
+from portal.domain import text
+
+
+class BaseForm(FlaskForm):
+    """Strips outer space, control and bidi-override characters from every text field."""
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            filters = [text.clean, *unbound_field.kwargs.get("filters", ())]
+            return unbound_field.bind(form=form, filters=filters, **options)
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if not valid and getattr(self, "csrf_token", None) is not None and self.csrf_token.errors:
+            # Nothing typed is lost: the page shows every answer again with this message.
+            self.csrf_token.errors = [
+                _l(
+                    "Deze pagina was te lang open, of uw browser heeft een cookie niet "
+                    "bewaard. Uw antwoorden staan er nog. Kijk ze na en verstuur opnieuw."
+                )
+            ]
+            self._errors = None
+        return valid
+
+
+class PublicForm(BaseForm):
+    """A form anyone can send; the honeypot field is hidden from people, not from bots."""
+
+    # Translators: label of a field that is hidden from people and only robots fill in.
+    website = StringField(_l("Laat dit veld leeg"))
+
+    def validate_website(self, field):
+        if field.data:
+            raise ValidationError(
+                _l("We konden dit niet verwerken. Probeer het nog eens of neem contact op.")
+            )
+
+
+def readable(form, field):
+    """Refuse text with bytes the browser could not send as UTF-8, instead of storing it."""
+    if text.has_undecodable_bytes(field.data):
+        raise ValidationError(
+            _l(
+                "Er staan tekens in die we niet kunnen lezen (�). "
+                "Haal ze weg of typ die woorden opnieuw."
+            )
+        )
+
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
+
+
+def email_address(form, field):
+    if field.data and (len(field.data) > 254 or not _EMAIL.match(field.data)):
+        raise ValidationError(
+            _l("Vul een e-mailadres in zoals naam@voorbeeld.nl, of laat het veld leeg.")
+        )

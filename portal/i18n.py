@@ -1,0 +1,39 @@
+"""Which language a page is shown in, and the switch between languages.
+
+The resident's explicit choice comes first, then the browser's Accept-Language, then
+Dutch. An unknown code never fails: it falls back to Dutch.
+"""
+
+from flask import Flask, g, request, session
+from flask_babel import get_locale
+
+from portal.languages import DEFAULT_LANGUAGE, LANGUAGES, Language, offered
+
+SESSION_KEY = "lang"
+
+
+def select_locale() -> str:
+    chosen = offered(request.args.get("lang")) or offered(session.get(SESSION_KEY))
+    if chosen:
+        return chosen.code
+    return request.accept_languages.best_match(list(LANGUAGES)) or DEFAULT_LANGUAGE
+
+
+def remember_choice(code: str | None) -> Language:
+    """Store the resident's choice; an unknown code stores Dutch."""
+    language = offered(code) or LANGUAGES[DEFAULT_LANGUAGE]
+    session[SESSION_KEY] = language.code
+    session.permanent = True
+    return language
+
+
+def current_language() -> Language:
+    if "language" not in g:
+        g.language = LANGUAGES.get(str(get_locale()), LANGUAGES[DEFAULT_LANGUAGE])
+    return g.language
+
+
+def init_app(app: Flask) -> None:
+    @app.context_processor
+    def _language_context():
+        return {"current_language": current_language(), "languages": LANGUAGES.values()}

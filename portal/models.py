@@ -1,0 +1,141 @@
+"""The tables. Constraints live in the database, not only in Python."""
+
+from datetime import date, datetime, timezone
+
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    true,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# Named constraints keep migrations portable between SQLite (batch mode) and PostgreSQL.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+KINDS = ("obstacle", "idea")
+CHANNELS = ("web", "paper", "assisted", "phone")
+STATUSES = ("received", "published", "hidden")
+HEIGHTS = (1, 2, 3, 4, 5)
+TEXT_MAX_LENGTH = 5000
+EMAIL_MAX_LENGTH = 254
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _in(column: str, values: tuple) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Neighbourhood(Base):
+    """A wijk of the gemeente; the list is the gemeente's own."""
+
+    __tablename__ = "neighbourhood"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    position: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    active: Mapped[bool] = mapped_column(default=True, server_default=true())
+
+
+class LifeDomain(Base):
+    """A leefgebied. Built-in ones are translated by slug; a gemeente's own carry a label."""
+
+    __tablename__ = "life_domain"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(40), unique=True)
+    label: Mapped[str | None] = mapped_column(String(120))
+    position: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    active: Mapped[bool] = mapped_column(default=True, server_default=true())
+
+
+class Submission(Base):
+    """An inbreng: an obstacle or an idea, from any channel, in the resident's own words.
+
+    Nothing here identifies the person: no IP address, no user agent. Contact details,
+    when given, live in ContactDetails with their own retention date.
+    """
+
+    __tablename__ = "submission"
+    __table_args__ = (
+        CheckConstraint(_in("kind", KINDS), name="kind"),
+        CheckConstraint(_in("channel", CHANNELS), name="channel"),
+        CheckConstraint(_in("status", STATUSES), name="status"),
+        CheckConstraint("height IS NULL OR (height BETWEEN 1 AND 5)", name="height_range"),
+        CheckConstraint("height IS NULL OR kind = 'obstacle'", name="height_only_for_obstacles"),
+        CheckConstraint(f"length(text) BETWEEN 1 AND {TEXT_MAX_LENGTH}", name="text_length"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    receipt_code: Mapped[str] = mapped_column(String(16), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text)
+    language: Mapped[str] = mapped_column(String(8))
+    life_domain_id: Mapped[int | None] = mapped_column(
+        ForeignKey("life_domain.id", ondelete="SET NULL"), index=True
+    )
+    neighbourhood_id: Mapped[int | None] = mapped_column(
+        ForeignKey("neighbourhood.id", ondelete="SET NULL"), index=True
+    )
+    height: Mapped[int | None] = mapped_column(Integer)
+    channel: Mapped[str] = mapped_column(String(16), default="web")
+    status: Mapped[str] = mapped_column(String(16), default="received", index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    # The draft it came from: sending the same draft twice yields one submission.
+    draft_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+
+    life_domain: Mapped[LifeDomain | None] = relationship(lazy="joined")
+    neighbourhood: Mapped[Neighbourhood | None] = relationship(lazy="joined")
+    contact: Mapped["ContactDetails | None"] = relationship(
+        back_populates="submission", uselist=False, lazy="select"
+    )
+
+
+class ContactDetails(Base):
+    """How to reach the resident who asked to hear back; removed after `retain_until`."""
+
+    __tablename__ = "contact_details"
+    __table_args__ = (UniqueConstraint("submission_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submission.id", ondelete="CASCADE"))
+    email: Mapped[str] = mapped_column(String(EMAIL_MAX_LENGTH))
+    consent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    retain_until: Mapped[date] = mapped_column(Date, index=True)
+
+    submission: Mapped[Submission] = relationship(back_populates="contact")
+
+
+class Draft(Base):
+    """Answers a resident has given but not yet sent, kept server-side between the steps.
+
+    A cookie could not hold a long text in Arabic or Ukrainian; drafts older than a day
+    are removed.
+    """
+
+    __tablename__ = "draft"
+
+    token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    data: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow, index=True
+    )

@@ -1,0 +1,7 @@
+"""The public pages for residents: no account, no JavaScript needed."""
+
+from flask import Blueprint
+
+bp = Blueprint("residents", __name__)
+
+from portal.residents import pages, status, submit  # noqa: E402,F401  (routes register on bp)

@@ -1,0 +1,100 @@
+"""The forms residents fill in."""
+
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from portal.forms import PublicForm, email_address, readable
+from portal.models import EMAIL_MAX_LENGTH, TEXT_MAX_LENGTH
+
+HEIGHT_LABELS = {
+    1: _l("Een klein ongemak"),
+    2: _l("Lastig, maar het lukt me wel"),
+    3: _l("Het kost me veel moeite"),
+    4: _l("Het lukt me meestal niet"),
+    5: _l("Ik kan helemaal niet meedoen"),
+}
+
+
+QUESTIONS = {
+    "obstacle": _l("Wat zit u in de weg?"),
+    "idea": _l("Wat is uw idee?"),
+    "life_domain": _l("Waar gaat het over?"),
+    "neighbourhood": _l("In welke wijk is het?"),
+    "height": _l("Hoe erg zit dit u in de weg?"),
+}
+
+
+def _optional_int(value):
+    return int(value) if value not in (None, "") else None
+
+
+class SubmissionForm(PublicForm):
+    """One obstacle or idea. Which of the two comes from the page, not from a field."""
+
+    text = TextAreaField(
+        validators=[
+            DataRequired(_l("Schrijf op wat u wilt vertellen.")),
+            Length(
+                max=TEXT_MAX_LENGTH,
+                message=_l(
+                    "Uw tekst is te lang. Gebruik maximaal %(max)d tekens. "
+                    "Nu zijn het er %(length)d."
+                ),
+            ),
+            readable,
+        ],
+    )
+    life_domain = SelectField(
+        QUESTIONS["life_domain"], coerce=_optional_int, validate_choice=True
+    )
+    neighbourhood = SelectField(
+        QUESTIONS["neighbourhood"], coerce=_optional_int, validate_choice=True
+    )
+    height = RadioField(
+        QUESTIONS["height"],
+        choices=[(str(level), label) for level, label in HEIGHT_LABELS.items()]
+        + [("", _l("Dat weet ik niet"))],
+        coerce=_optional_int,
+        validators=[Optional()],
+        default="",
+    )
+    email = StringField(
+        _l("Uw e-mailadres"),
+        validators=[
+            Length(max=EMAIL_MAX_LENGTH, message=_l("Dit e-mailadres is te lang.")),
+            email_address,
+            readable,
+        ],
+    )
+    contact_consent = BooleanField(_l("Ja, ik wil bericht krijgen over mijn inbreng."))
+
+    def __init__(self, *args, life_domains=(), neighbourhoods=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        no_choice = ("", _l("Kies als u wilt"))
+        self.life_domain.choices = [no_choice, *life_domains]
+        self.neighbourhood.choices = [no_choice, *neighbourhoods]
+
+    def validate_contact_consent(self, field):
+        if self.email.data and not field.data:
+            raise ValidationError(
+                _l(
+                    "Zet een vinkje als u bericht wilt krijgen. "
+                    "Wilt u geen bericht? Maak het e-mailadres dan leeg."
+                )
+            )
+
+    def validate_email(self, field):
+        if self.contact_consent.data and not field.data:
+            raise ValidationError(_l("Vul uw e-mailadres in, zodat we u bericht kunnen sturen."))
+
+
+class SendForm(PublicForm):
+    """The check page: all answers are in the draft; this only confirms."""
+
+
+class LookupForm(PublicForm):
+    code = StringField(
+        _l("Uw volgcode"),
+        validators=[DataRequired(_l("Vul uw volgcode in.")), Length(max=40), readable],
+    )

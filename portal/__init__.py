@@ -8,6 +8,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal import cli, db, errors, i18n, security
 from portal.config import from_environment
+from portal.http import Request
 from portal.extensions import babel, csrf, limiter
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -20,6 +21,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
         instance_path=str(ROOT / "instance"),
     )
+    app.request_class = Request
     app.config.update(from_environment())
     app.config.update(test_config or {})
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(ROOT / "translations")

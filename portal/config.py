@@ -64,6 +64,7 @@ def from_environment(environ: os._Environ | dict | None = None) -> dict:
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_SUBMIT": env.get("RATELIMIT_SUBMIT", "30 per hour;5 per minute"),
         "RATELIMIT_LOOKUP": env.get("RATELIMIT_LOOKUP", "30 per hour;10 per minute"),
+        "RATELIMIT_HEADERS_ENABLED": True,  # Retry-After on a 429 tells clients when to retry
         "RATELIMIT_DEFAULT": env.get("RATELIMIT_DEFAULT", "300 per minute"),
         # How many proxies in front of the portal set X-Forwarded-For (0: none).
         "PROXY_COUNT": int(env.get("PROXY_COUNT", "0")),

@@ -34,8 +34,9 @@ def make_engine(url: str) -> Engine:
         # A writer takes the lock up front: a deferred transaction that reads first and
         # then writes fails at once (SQLITE_BUSY_SNAPSHOT) when another writer committed
         # in between, instead of waiting its turn.
-        mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
-        conn.exec_driver_sql(f"BEGIN {mode}")
+        options = conn.get_execution_options()
+        if options.get("isolation_level") != "AUTOCOMMIT":
+            conn.exec_driver_sql(f"BEGIN {options.get('sqlite_begin', 'DEFERRED')}")
 
     return engine
 

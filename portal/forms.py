@@ -8,6 +8,7 @@ from wtforms import StringField
 from wtforms.validators import ValidationError
 
 from portal.domain import text
+from portal.models import EMAIL_MAX_LENGTH
 
 
 class BaseForm(FlaskForm):
@@ -60,7 +61,7 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
 
 
 def email_address(form, field):
-    if field.data and (len(field.data) > 254 or not _EMAIL.match(field.data)):
+    if field.data and (len(field.data) > EMAIL_MAX_LENGTH or not _EMAIL.match(field.data)):
         raise ValidationError(
             _l("Vul een e-mailadres in zoals naam@voorbeeld.nl, of laat het veld leeg.")
         )

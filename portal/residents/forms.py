@@ -2,10 +2,11 @@
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from portal.forms import PublicForm, email_address, readable
-from portal.models import EMAIL_MAX_LENGTH, TEXT_MAX_LENGTH
+from portal.models import TEXT_MAX_LENGTH
 
 HEIGHT_LABELS = {
     1: _l("Een klein ongemak"),
@@ -53,27 +54,23 @@ class SubmissionForm(PublicForm):
     )
     height = RadioField(
         QUESTIONS["height"],
-        choices=[(str(level), label) for level, label in HEIGHT_LABELS.items()]
-        + [("", _l("Dat weet ik niet"))],
+        choices=[SelectChoice(str(level), label) for level, label in HEIGHT_LABELS.items()]
+        + [SelectChoice("", _l("Dat weet ik niet"))],
         coerce=_optional_int,
         validators=[Optional()],
         default="",
     )
     email = StringField(
         _l("Uw e-mailadres"),
-        validators=[
-            Length(max=EMAIL_MAX_LENGTH, message=_l("Dit e-mailadres is te lang.")),
-            email_address,
-            readable,
-        ],
+        validators=[email_address, readable],
     )
     contact_consent = BooleanField(_l("Ja, ik wil bericht krijgen over mijn inbreng."))
 
     def __init__(self, *args, life_domains=(), neighbourhoods=(), **kwargs):
         super().__init__(*args, **kwargs)
-        no_choice = ("", _l("Kies als u wilt"))
-        self.life_domain.choices = [no_choice, *life_domains]
-        self.neighbourhood.choices = [no_choice, *neighbourhoods]
+        no_choice = SelectChoice("", _l("Kies als u wilt"))
+        self.life_domain.choices = [no_choice, *(SelectChoice(*c) for c in life_domains)]
+        self.neighbourhood.choices = [no_choice, *(SelectChoice(*c) for c in neighbourhoods)]
 
     def validate_contact_consent(self, field):
         if self.email.data and not field.data:

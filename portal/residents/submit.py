@@ -101,7 +101,9 @@ def send():
         return render_check(form, draft, 400) if draft else redirect(url_for(".start"))
     if draft is None:
         # A second click, a resent form or a second tab: show the receipt of the first send.
-        sent = submissions.sent_from_draft(db, token) if token else None
+        if token is None:
+            return redirect(url_for(".receipt" if session.get(RECEIPT_KEY) else ".start"))
+        sent = submissions.sent_from_draft(db, token)
         return _show_receipt(sent.receipt_code) if sent else redirect(url_for(".start"))
     submission = submissions.submit(
         db,

@@ -1,0 +1,27 @@
+"""How request bodies become text.
+
+Werkzeug keeps bytes that are not UTF-8 in a urlencoded form as literal "%E9" text, which
+looks the same as a resident typing "%E9". Decoding them as U+FFFD instead lets the forms
+say "we cannot read these characters" (portal.forms.readable) instead of storing garble,
+the same way Werkzeug already treats multipart forms.
+"""
+
+from urllib.parse import parse_qsl
+
+from flask import Request as FlaskRequest
+from werkzeug.formparser import FormDataParser as WerkzeugFormDataParser
+
+
+class FormDataParser(WerkzeugFormDataParser):
+    def _parse_urlencoded(self, stream, mimetype, content_length, options):
+        items = parse_qsl(
+            stream.read().decode("utf-8", "replace"),
+            keep_blank_values=True,
+            encoding="utf-8",
+            errors="replace",
+        )
+        return stream, self.cls(items), self.cls()
+
+
+class Request(FlaskRequest):
+    form_data_parser_class = FormDataParser

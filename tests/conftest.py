@@ -1,0 +1,117 @@
+"""Fixtures for every kind of test: the app on a migrated test database, a client, helpers."""
+
+import re
+
+import pytest
+from bs4 import BeautifulSoup
+from sqlalchemy import delete
+from sqlalchemy.orm import Session
+
+from portal import create_app
+from portal.db import engine_for, session_for
+from portal.extensions import limiter
+from portal.models import ContactDetails, Draft, Neighbourhood, Submission
+from tests.databases import migrate, test_database_url
+
+TEST_SETTINGS = {
+    "TESTING": True,
+    "SECRET_KEY": "test-secret-key-that-is-long-enough-for-tests",
+    "RATELIMIT_SUBMIT": "1000 per minute",
+    "RATELIMIT_LOOKUP": "1000 per minute",
+    "RATELIMIT_DEFAULT": "10000 per minute",
+}
+
+
+@pytest.fixture(scope="session")
+def database_url():
+    url = test_database_url()
+    migrate(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def app(database_url):
+    return create_app({**TEST_SETTINGS, "DATABASE_URL": database_url})
+
+
+@pytest.fixture(autouse=True)
+def _empty_tables(request):
+    """Every test starts with the migrated reference data and nothing else."""
+    yield
+    if "app" not in request.fixturenames:
+        return
+    app = request.getfixturevalue("app")
+    with session_for(app) as session:
+        for model in (ContactDetails, Submission, Draft, Neighbourhood):
+            session.execute(delete(model))
+        session.commit()
+    limiter.reset()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def db(app):
+    """A session that sees what the app committed at every statement, as an observer would."""
+    engine = engine_for(app).execution_options(isolation_level="AUTOCOMMIT")
+    with Session(bind=engine, expire_on_commit=False) as session:
+        yield session
+
+
+@pytest.fixture
+def writer(app):
+    """A session with a transaction, for calling domain functions as a view would."""
+    with session_for(app) as session:
+        yield session
+
+
+@pytest.fixture
+def wijken(db):
+    """Three wijken of a test gemeente, by name."""
+    rows = [Neighbourhood(name=name, position=i) for i, name in enumerate(("Noord", "Oost", "Zuid"))]
+    db.add_all(rows)
+    db.commit()
+    return {row.name: row.id for row in rows}
+
+
+CSRF_FIELD = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+def csrf_token(client, path: str) -> str:
+    """The CSRF token from the form on `path`, as a browser would find it."""
+    page = client.get(path)
+    match = CSRF_FIELD.search(page.get_data(as_text=True))
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+def page(response) -> BeautifulSoup:
+    """Parse a page and check what every page must get right (after GOV.UK Notify)."""
+    soup = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+    headings = soup.find_all("h1")
+    assert len(headings) == 1, f"expected one h1, found {len(headings)}"
+    title = soup.title.get_text(" ", strip=True)
+    heading = headings[0].get_text(" ", strip=True)
+    assert heading in title, f"title {title!r} does not name the heading {heading!r}"
+    ids = [tag["id"] for tag in soup.find_all(id=True)]
+    duplicates = {i for i in ids if ids.count(i) > 1}
+    assert not duplicates, f"duplicate ids: {duplicates}"
+    return soup
+
+
+def describe(client, kind_slug: str = "obstakel", **answers):
+    """Fill in the form of `kind_slug` as a resident would; returns the response."""
+    data = {"csrf_token": csrf_token(client, f"/meedoen/{kind_slug}"), "website": ""}
+    data.update({"text": "De stoep is te smal voor mijn rolstoel.", **answers})
+    return client.post(f"/meedoen/{kind_slug}", data=data)
+
+
+def send(client):
+    """Confirm the answers on the check page."""
+    return client.post(
+        "/meedoen/versturen",
+        data={"csrf_token": csrf_token(client, "/meedoen/controleren"), "website": ""},
+    )

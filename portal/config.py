@@ -49,6 +49,7 @@ def from_environment(environ: os._Environ | dict | None = None) -> dict:
     if not secret_key:
         secret_key = _development_secret()
 
+    secure_cookie = _bool(env.get("SESSION_COOKIE_SECURE"), production)
     database_url = env.get("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'meedoen.db'}"
 
     return {
@@ -71,8 +72,9 @@ def from_environment(environ: os._Environ | dict | None = None) -> dict:
         # The resident form is small: anything larger is not a person typing.
         "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", str(64 * 1024))),
         "MAX_FORM_MEMORY_SIZE": int(env.get("MAX_CONTENT_LENGTH", str(64 * 1024))),
-        "SESSION_COOKIE_NAME": "__Host-meedoen" if production else "meedoen",
-        "SESSION_COOKIE_SECURE": _bool(env.get("SESSION_COOKIE_SECURE"), production),
+        # Browsers only keep a __Host- cookie that is Secure, so the prefix follows the flag.
+        "SESSION_COOKIE_NAME": "__Host-meedoen" if secure_cookie else "meedoen",
+        "SESSION_COOKIE_SECURE": secure_cookie,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "PERMANENT_SESSION_LIFETIME": timedelta(days=30),

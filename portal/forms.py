@@ -4,7 +4,7 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import StringField
+from wtforms import RadioField, SelectField, StringField
 from wtforms.validators import ValidationError
 
 from portal.domain import text
@@ -65,3 +65,33 @@ def email_address(form, field):
         raise ValidationError(
             _l("Vul een e-mailadres in zoals naam@voorbeeld.nl, of laat het veld leeg.")
         )
+
+
+class _OfferedChoice:
+    """A choice field that answers in plain words when the value is not one it offered.
+
+    That happens when a wijk was removed between showing the form and sending it, or when
+    someone edits the page; WTForms' own message ("could not coerce") means nothing to people.
+    """
+
+    def pre_validate(self, form):
+        if not any(choice.selected for choice in self.iter_choices()):
+            raise ValidationError(_l("Deze keuze kunnen we niet gebruiken. Kies opnieuw."))
+
+
+class OfferedSelectField(_OfferedChoice, SelectField):
+    pass
+
+
+class OfferedRadioField(_OfferedChoice, RadioField):
+    pass
+
+
+def optional_int(value):
+    """Coerce a choice to an int; no choice is None, and anything else is not offered (-1)."""
+    if value in (None, ""):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1

@@ -1,11 +1,18 @@
 """The forms residents fill in."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, ValidationError
 
-from portal.forms import PublicForm, email_address, readable
+from portal.forms import (
+    OfferedRadioField,
+    OfferedSelectField,
+    PublicForm,
+    email_address,
+    optional_int,
+    readable,
+)
 from portal.models import TEXT_MAX_LENGTH
 
 HEIGHT_LABELS = {
@@ -26,10 +33,6 @@ QUESTIONS = {
 }
 
 
-def _optional_int(value):
-    return int(value) if value not in (None, "") else None
-
-
 class SubmissionForm(PublicForm):
     """One obstacle or idea. Which of the two comes from the page, not from a field."""
 
@@ -46,18 +49,17 @@ class SubmissionForm(PublicForm):
             readable,
         ],
     )
-    life_domain = SelectField(
-        QUESTIONS["life_domain"], coerce=_optional_int, validate_choice=True
+    life_domain = OfferedSelectField(
+        QUESTIONS["life_domain"], coerce=optional_int
     )
-    neighbourhood = SelectField(
-        QUESTIONS["neighbourhood"], coerce=_optional_int, validate_choice=True
+    neighbourhood = OfferedSelectField(
+        QUESTIONS["neighbourhood"], coerce=optional_int
     )
-    height = RadioField(
+    height = OfferedRadioField(
         QUESTIONS["height"],
         choices=[SelectChoice(str(level), label) for level, label in HEIGHT_LABELS.items()]
         + [SelectChoice("", _l("Dat weet ik niet"))],
-        coerce=_optional_int,
-        validators=[Optional()],
+        coerce=optional_int,
         default="",
     )
     email = StringField(

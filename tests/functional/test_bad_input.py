@@ -1,9 +1,9 @@
 """Whatever a resident (or anyone else) sends: a clear answer, nothing lost, never a 500."""
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
-from portal.models import Submission
+from portal.models import Neighbourhood, Submission
 from tests.conftest import csrf_token, describe, page, send
 
 POST_ROUTES = ("/meedoen/obstakel", "/meedoen/idee", "/meedoen/versturen", "/volgen")
@@ -91,13 +91,27 @@ def test_markup_in_any_field_is_escaped_when_the_form_comes_back(client, field):
 @pytest.mark.parametrize(
     "field, value",
     [("neighbourhood", "999999"), ("neighbourhood", "abc"), ("life_domain", "-1"),
-     ("height", "9"), ("height", "x"), ("contact_consent", "maybe")],
+     ("height", "9"), ("height", "x"), ("life_domain", "1.5")],
 )
-def test_choices_that_are_not_offered_are_refused_not_crashed(client, field, value):
-    response = describe(client, **{field: value})
-    assert response.status_code in (302, 400)
-    if response.status_code == 400:
-        assert page(response).select_one(".error-summary")
+def test_choices_that_are_not_offered_get_a_plain_message(client, field, value):
+    soup = page(describe(client, **{field: value}))
+    summary = soup.select_one(".error-summary")
+    assert "Kies opnieuw" in summary.get_text()
+    assert [a["href"] for a in summary.select("a")] == [f"#{field}" + ("-0" if field == "height" else "")]
+
+
+def test_a_wijk_removed_while_the_form_was_open_asks_to_choose_again(client, db, wijken):
+    token = csrf_token(client, "/meedoen/obstakel")
+    db.execute(delete(Neighbourhood).where(Neighbourhood.id == wijken["Oost"]))
+    response = client.post("/meedoen/obstakel", data={
+        "csrf_token": token, "text": "Mijn tekst blijft staan.", "neighbourhood": str(wijken["Oost"])})
+    soup = page(response)
+    assert "Kies opnieuw" in soup.select_one(".error-summary").get_text()
+    assert soup.find("textarea", id="text").get_text() == "Mijn tekst blijft staan."
+
+
+def test_a_checkbox_with_an_odd_value_still_counts_as_ticked(client):
+    assert describe(client, email="a@example.org", contact_consent="maybe").status_code == 302
 
 
 def test_a_post_without_csrf_token_keeps_the_answers_and_stores_nothing(client, db):

@@ -1,6 +1,7 @@
 """Alembic environment: the portal's metadata, and the URL from the app or DATABASE_URL."""
 
 from alembic import context
+
 from portal.config import from_environment
 from portal.db import make_engine
 from portal.models import Base

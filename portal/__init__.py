@@ -8,8 +8,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal import cli, db, errors, i18n, security
 from portal.config import from_environment
-from portal.http import Request
 from portal.extensions import babel, csrf, limiter
+from portal.http import Request
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -48,4 +48,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def _site_context() -> dict:
     name = current_app.config["MUNICIPALITY_NAME"]
-    return {"municipality_name": name, "portal_name": gettext("Meedoen in %(gemeente)s", gemeente=name)}
+    return {
+        "municipality_name": name,
+        "portal_name": gettext("Meedoen in %(gemeente)s", gemeente=name),
+    }

@@ -1,6 +1,6 @@
 """The tables. Constraints live in the database, not only in Python."""
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from sqlalchemy import (
     CheckConstraint,
@@ -34,7 +34,7 @@ EMAIL_MAX_LENGTH = 254
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _in(column: str, values: tuple) -> str:
@@ -99,7 +99,9 @@ class Submission(Base):
     height: Mapped[int | None] = mapped_column(Integer)
     channel: Mapped[str] = mapped_column(String(16), default="web")
     status: Mapped[str] = mapped_column(String(16), default="received", index=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, index=True
+    )
     # The draft it came from: sending the same draft twice yields one submission.
     draft_token: Mapped[str | None] = mapped_column(String(64), unique=True)
 

@@ -71,7 +71,9 @@ def writer(app):
 @pytest.fixture
 def wijken(db):
     """Three wijken of a test gemeente, by name."""
-    rows = [Neighbourhood(name=name, position=i) for i, name in enumerate(("Noord", "Oost", "Zuid"))]
+    rows = [
+        Neighbourhood(name=name, position=i) for i, name in enumerate(("Noord", "Oost", "Zuid"))
+    ]
     db.add_all(rows)
     db.commit()
     return {row.name: row.id for row in rows}

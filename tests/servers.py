@@ -21,15 +21,27 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_server(app_spec: str = "portal:create_app()", env: dict | None = None,
-                   workers: int = 2, threads: int = 4):
+def running_server(
+    app_spec: str = "portal:create_app()",
+    env: dict | None = None,
+    workers: int = 2,
+    threads: int = 4,
+):
     """Serve `app_spec` under gunicorn; yield its base URL; stop it afterwards."""
     port = free_port()
     environment = {**os.environ, "PORTAL_ENV": "test", **(env or {})}
     process = subprocess.Popen(
         [
-            str(GUNICORN), "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-            "--threads", str(threads), "--log-level", "warning", app_spec,
+            str(GUNICORN),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--threads",
+            str(threads),
+            "--log-level",
+            "warning",
+            app_spec,
         ],
         cwd=ROOT,
         env=environment,

@@ -15,8 +15,18 @@ depends_on = None
 
 # Their names are translated by slug in portal/domain/places.py.
 BUILTIN_LIFE_DOMAINS = (
-    "work", "care", "housing", "transport", "sport", "education",
-    "money", "safety", "digital", "language", "social", "public_space",
+    "work",
+    "care",
+    "housing",
+    "transport",
+    "sport",
+    "education",
+    "money",
+    "safety",
+    "digital",
+    "language",
+    "social",
+    "public_space",
 )
 
 
@@ -81,12 +91,16 @@ def upgrade() -> None:
             "length(text) BETWEEN 1 AND 5000", name=op.f("ck_submission_text_length")
         ),
         sa.ForeignKeyConstraint(
-            ["life_domain_id"], ["life_domain.id"],
-            name=op.f("fk_submission_life_domain_id_life_domain"), ondelete="SET NULL",
+            ["life_domain_id"],
+            ["life_domain.id"],
+            name=op.f("fk_submission_life_domain_id_life_domain"),
+            ondelete="SET NULL",
         ),
         sa.ForeignKeyConstraint(
-            ["neighbourhood_id"], ["neighbourhood.id"],
-            name=op.f("fk_submission_neighbourhood_id_neighbourhood"), ondelete="SET NULL",
+            ["neighbourhood_id"],
+            ["neighbourhood.id"],
+            name=op.f("fk_submission_neighbourhood_id_neighbourhood"),
+            ondelete="SET NULL",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_submission")),
         sa.UniqueConstraint("draft_token", name=op.f("uq_submission_draft_token")),
@@ -103,8 +117,10 @@ def upgrade() -> None:
         sa.Column("consent_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("retain_until", sa.Date(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["submission_id"], ["submission.id"],
-            name=op.f("fk_contact_details_submission_id_submission"), ondelete="CASCADE",
+            ["submission_id"],
+            ["submission.id"],
+            name=op.f("fk_contact_details_submission_id_submission"),
+            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_contact_details")),
         sa.UniqueConstraint("submission_id", name=op.f("uq_contact_details_submission_id")),

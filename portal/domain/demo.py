@@ -20,27 +20,76 @@ NEIGHBOURHOODS = (
 
 # (kind, life domain slug, wijk, height, language, text)
 SUBMISSIONS = (
-    ("obstacle", "public_space", "Centrum", 5, "nl",
-     "Het wijkcentrum heeft alleen een trap bij de ingang. Met mijn rolstoel kom ik er niet in, "
-     "dus ik kan niet naar de koffieochtend."),
-    ("obstacle", "language", "Molenwijk", 4, "nl",
-     "De brieven van de gemeente over de toeslag begrijp ik niet. Er staan veel moeilijke "
-     "woorden in en ik weet niet wie ik kan bellen."),
-    ("idea", "sport", "Zuiderpark", None, "nl",
-     "Maak de sporthal op zondagochtend open voor vrij bewegen, zonder lidmaatschap. Dan kunnen "
-     "ook mensen zonder geld voor een club meedoen."),
-    ("obstacle", "transport", "Rijnoever", 3, "en",
-     "The bus to the hospital only runs once an hour and the stop has no bench. Waiting is hard "
-     "for older people."),
-    ("obstacle", "money", "De Meent", 4, "ar",
-     "لا أستطيع دفع اشتراك النادي الرياضي لأطفالي، لذلك لا يلعبون كرة القدم مع أصدقائهم."),
-    ("idea", "digital", "Havenkwartier", None, "tr",
-     "Kütüphanede yaşlılar için haftada bir bilgisayar yardımı olsun. Birçok komşum DigiD "
-     "kullanamıyor."),
-    ("obstacle", "work", "Schildersbuurt", 3, "pl",
-     "Ogłoszenia o pracy w gminie są tylko po niderlandzku. Znam język słabo, ale chcę pracować."),
-    ("idea", "social", "Veldhoven-Noord", None, "uk",
-     "Було б добре мати місце для зустрічей сусідів увечері, де можна поговорити та випити чаю."),
+    (
+        "obstacle",
+        "public_space",
+        "Centrum",
+        5,
+        "nl",
+        "Het wijkcentrum heeft alleen een trap bij de ingang. Met mijn rolstoel kom ik er niet in, "
+        "dus ik kan niet naar de koffieochtend.",
+    ),
+    (
+        "obstacle",
+        "language",
+        "Molenwijk",
+        4,
+        "nl",
+        "De brieven van de gemeente over de toeslag begrijp ik niet. Er staan veel moeilijke "
+        "woorden in en ik weet niet wie ik kan bellen.",
+    ),
+    (
+        "idea",
+        "sport",
+        "Zuiderpark",
+        None,
+        "nl",
+        "Maak de sporthal op zondagochtend open voor vrij bewegen, zonder lidmaatschap. Dan kunnen "
+        "ook mensen zonder geld voor een club meedoen.",
+    ),
+    (
+        "obstacle",
+        "transport",
+        "Rijnoever",
+        3,
+        "en",
+        "The bus to the hospital only runs once an hour and the stop has no bench. Waiting is hard "
+        "for older people.",
+    ),
+    (
+        "obstacle",
+        "money",
+        "De Meent",
+        4,
+        "ar",
+        "لا أستطيع دفع اشتراك النادي الرياضي لأطفالي، لذلك لا يلعبون كرة القدم مع أصدقائهم.",
+    ),
+    (
+        "idea",
+        "digital",
+        "Havenkwartier",
+        None,
+        "tr",
+        "Kütüphanede yaşlılar için haftada bir bilgisayar yardımı olsun. Birçok komşum DigiD "
+        "kullanamıyor.",
+    ),
+    (
+        "obstacle",
+        "work",
+        "Schildersbuurt",
+        3,
+        "pl",
+        "Ogłoszenia o pracy w gminie są tylko po niderlandzku. "
+        "Znam język słabo, ale chcę pracować.",
+    ),
+    (
+        "idea",
+        "social",
+        "Veldhoven-Noord",
+        None,
+        "uk",
+        "Було б добре мати місце для зустрічей сусідів увечері, де можна поговорити та випити чаю.",
+    ),
 )
 
 

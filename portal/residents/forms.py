@@ -49,12 +49,8 @@ class SubmissionForm(PublicForm):
             readable,
         ],
     )
-    life_domain = OfferedSelectField(
-        QUESTIONS["life_domain"], coerce=optional_int
-    )
-    neighbourhood = OfferedSelectField(
-        QUESTIONS["neighbourhood"], coerce=optional_int
-    )
+    life_domain = OfferedSelectField(QUESTIONS["life_domain"], coerce=optional_int)
+    neighbourhood = OfferedSelectField(QUESTIONS["neighbourhood"], coerce=optional_int)
     height = OfferedRadioField(
         QUESTIONS["height"],
         choices=[SelectChoice(str(level), label) for level, label in HEIGHT_LABELS.items()]

@@ -90,21 +90,35 @@ def test_markup_in_any_field_is_escaped_when_the_form_comes_back(client, field):
 
 @pytest.mark.parametrize(
     "field, value",
-    [("neighbourhood", "999999"), ("neighbourhood", "abc"), ("life_domain", "-1"),
-     ("height", "9"), ("height", "x"), ("life_domain", "1.5")],
+    [
+        ("neighbourhood", "999999"),
+        ("neighbourhood", "abc"),
+        ("life_domain", "-1"),
+        ("height", "9"),
+        ("height", "x"),
+        ("life_domain", "1.5"),
+    ],
 )
 def test_choices_that_are_not_offered_get_a_plain_message(client, field, value):
     soup = page(describe(client, **{field: value}))
     summary = soup.select_one(".error-summary")
     assert "Kies opnieuw" in summary.get_text()
-    assert [a["href"] for a in summary.select("a")] == [f"#{field}" + ("-0" if field == "height" else "")]
+    assert [a["href"] for a in summary.select("a")] == [
+        f"#{field}" + ("-0" if field == "height" else "")
+    ]
 
 
 def test_a_wijk_removed_while_the_form_was_open_asks_to_choose_again(client, db, wijken):
     token = csrf_token(client, "/meedoen/obstakel")
     db.execute(delete(Neighbourhood).where(Neighbourhood.id == wijken["Oost"]))
-    response = client.post("/meedoen/obstakel", data={
-        "csrf_token": token, "text": "Mijn tekst blijft staan.", "neighbourhood": str(wijken["Oost"])})
+    response = client.post(
+        "/meedoen/obstakel",
+        data={
+            "csrf_token": token,
+            "text": "Mijn tekst blijft staan.",
+            "neighbourhood": str(wijken["Oost"]),
+        },
+    )
     soup = page(response)
     assert "Kies opnieuw" in soup.select_one(".error-summary").get_text()
     assert soup.find("textarea", id="text").get_text() == "Mijn tekst blijft staan."
@@ -196,7 +210,10 @@ def test_a_wrong_method_gets_a_friendly_405(client):
         (b"text=%%%%&&&==", "application/x-www-form-urlencoded"),
         (b"--x\r\nbroken multipart", "multipart/form-data; boundary=x"),
         (b'{"text": "json"}', "application/json"),
-        (b"text=" + "é".encode("latin-1") * 10, "application/x-www-form-urlencoded; charset=latin-1"),
+        (
+            b"text=" + "é".encode("latin-1") * 10,
+            "application/x-www-form-urlencoded; charset=latin-1",
+        ),
     ],
 )
 def test_malformed_bodies_never_cause_a_server_error(client, path, body, content_type):

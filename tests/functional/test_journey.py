@@ -15,23 +15,40 @@ def receipt_code(client) -> str:
 def test_start_page_offers_obstacle_and_idea_with_equal_weight(client):
     soup = page(client.get("/"))
     choices = soup.select(".choices .choice")
-    assert [c.h2.get_text(strip=True) for c in choices] == ["Er zit mij iets in de weg", "Ik heb een idee"]
+    assert [c.h2.get_text(strip=True) for c in choices] == [
+        "Er zit mij iets in de weg",
+        "Ik heb een idee",
+    ]
     # Same markup, same prominence: each choice is one section with one button-styled link.
-    assert [c.select_one("a.button")["href"] for c in choices] == ["/meedoen/obstakel", "/meedoen/idee"]
+    assert [c.select_one("a.button")["href"] for c in choices] == [
+        "/meedoen/obstakel",
+        "/meedoen/idee",
+    ]
 
 
 def test_a_resident_sends_an_obstacle_and_follows_it_with_the_receipt_code(client, db, wijken):
     response = describe(
-        client, text="De bibliotheek heeft geen lift.", height="5",
-        neighbourhood=str(wijken["Oost"]), email="ik@example.org", contact_consent="y",
+        client,
+        text="De bibliotheek heeft geen lift.",
+        height="5",
+        neighbourhood=str(wijken["Oost"]),
+        email="ik@example.org",
+        contact_consent="y",
     )
     assert response.status_code == 302
     assert response.headers["Location"] == "/meedoen/controleren"
 
     check = page(client.get("/meedoen/controleren")).get_text(" ", strip=True)
-    for answer in ("De bibliotheek heeft geen lift.", "Ik kan helemaal niet meedoen", "Oost", "ik@example.org"):
+    for answer in (
+        "De bibliotheek heeft geen lift.",
+        "Ik kan helemaal niet meedoen",
+        "Oost",
+        "ik@example.org",
+    ):
         assert answer in check
-    assert db.scalar(select(func.count()).select_from(Submission)) == 0, "nothing is sent before Versturen"
+    assert db.scalar(select(func.count()).select_from(Submission)) == 0, (
+        "nothing is sent before Versturen"
+    )
 
     assert send(client).headers["Location"] == "/meedoen/ontvangen"
     code = receipt_code(client)
@@ -39,17 +56,25 @@ def test_a_resident_sends_an_obstacle_and_follows_it_with_the_receipt_code(clien
 
     stored = db.scalar(select(Submission))
     assert (stored.kind, stored.text, stored.height, stored.channel, stored.status) == (
-        "obstacle", "De bibliotheek heeft geen lift.", 5, "web", "received"
+        "obstacle",
+        "De bibliotheek heeft geen lift.",
+        5,
+        "web",
+        "received",
     )
     assert stored.receipt_code == code.replace("-", "")
     assert stored.neighbourhood_id == wijken["Oost"]
     assert db.scalar(select(ContactDetails.email)) == "ik@example.org"
 
-    lookup = client.post("/volgen", data={"csrf_token": csrf_token(client, "/volgen"), "code": code.lower()})
+    lookup = client.post(
+        "/volgen", data={"csrf_token": csrf_token(client, "/volgen"), "code": code.lower()}
+    )
     assert lookup.headers["Location"] == "/volgen/inbreng"
     status = page(client.get("/volgen/inbreng")).get_text(" ", strip=True)
     assert "Ontvangen" in status and "De bibliotheek heeft geen lift." in status
-    assert "ik@example.org" not in status, "the status page shows that an address was left, not the address"
+    assert "ik@example.org" not in status, (
+        "the status page shows that an address was left, not the address"
+    )
 
 
 def test_an_idea_has_no_height_question(client, db):
@@ -70,7 +95,9 @@ def test_check_page_links_back_to_each_answer_and_keeps_them(client, wijken):
     form = page(client.get("/meedoen/obstakel"))
     assert form.find("textarea", id="text").get_text() == "Te weinig bankjes."
     assert form.find("input", id="height-1").has_attr("checked")
-    assert form.find("select", id="neighbourhood").find("option", selected=True)["value"] == str(wijken["Zuid"])
+    assert form.find("select", id="neighbourhood").find("option", selected=True)["value"] == str(
+        wijken["Zuid"]
+    )
 
 
 def test_changing_an_answer_replaces_it(client, db):
@@ -92,8 +119,12 @@ def test_an_obstacle_can_become_an_idea_from_the_check_page(client, db):
 
 def test_an_empty_form_shows_every_error_and_keeps_every_answer(client, wijken):
     response = describe(
-        client, text="   ", height="4", neighbourhood=str(wijken["Noord"]),
-        email="niet-goed", contact_consent="",
+        client,
+        text="   ",
+        height="4",
+        neighbourhood=str(wijken["Noord"]),
+        email="niet-goed",
+        contact_consent="",
     )
     assert response.status_code == 400
     soup = page(response)
@@ -104,7 +135,9 @@ def test_an_empty_form_shows_every_error_and_keeps_every_answer(client, wijken):
     assert "text-error" in soup.find("textarea", id="text")["aria-describedby"]
     assert soup.find("input", id="height-3").has_attr("checked")
     assert soup.find("input", id="email")["value"] == "niet-goed"
-    assert soup.find("select", id="neighbourhood").find("option", selected=True)["value"] == str(wijken["Noord"])
+    assert soup.find("select", id="neighbourhood").find("option", selected=True)["value"] == str(
+        wijken["Noord"]
+    )
 
 
 def test_consent_without_an_email_address_asks_for_the_address(client):
@@ -116,7 +149,10 @@ def test_optional_fields_say_so_and_forms_skip_browser_validation(client):
     soup = page(client.get("/meedoen/obstakel"))
     form = soup.find("form", method="post")
     assert form.has_attr("novalidate")
-    labels = {lab.get("for") or "legend": lab.get_text(" ", strip=True) for lab in soup.select("label.label")}
+    labels = {
+        lab.get("for") or "legend": lab.get_text(" ", strip=True)
+        for lab in soup.select("label.label")
+    }
     assert "(optioneel)" in labels["life_domain"] and "(optioneel)" in labels["neighbourhood"]
     assert "(optioneel)" not in labels["text"]
     assert not soup.select("[required], [maxlength], [pattern]"), "no HTML5 validation popups"

@@ -1,4 +1,4 @@
-"""Every page in every offered language: lang and dir right, the choice sticks, bad codes fall back."""
+"""Every page in every language: lang and dir right, the choice sticks, bad codes fall back."""
 
 import pytest
 
@@ -50,7 +50,9 @@ def test_unknown_language_codes_fall_back_to_dutch(client, code):
 def test_the_switcher_names_each_language_in_itself_and_marks_the_current_one(client):
     client.get("/taal/tr")
     links = page(client.get("/volgen")).select("nav.languages a")
-    assert {a["lang"]: a.get_text() for a in links} == {c: lang.native_name for c, lang in LANGUAGES.items()}
+    assert {a["lang"]: a.get_text() for a in links} == {
+        c: lang.native_name for c, lang in LANGUAGES.items()
+    }
     assert [a["lang"] for a in links if a.get("aria-current") == "true"] == ["tr"]
     assert all(a["href"].endswith("next=/volgen") for a in links)
 

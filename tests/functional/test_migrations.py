@@ -66,7 +66,11 @@ def test_the_models_and_the_migrations_agree(database_url):
 def test_the_built_in_life_domains_come_with_the_schema(database_url):
     engine = create_engine(database_url)
     with engine.connect() as connection:
-        slugs = connection.execute(text("SELECT slug FROM life_domain ORDER BY position")).scalars().all()
+        slugs = (
+            connection.execute(text("SELECT slug FROM life_domain ORDER BY position"))
+            .scalars()
+            .all()
+        )
     engine.dispose()
     assert slugs[:3] == ["work", "care", "housing"] and len(slugs) == 12
 

@@ -1,5 +1,7 @@
 """Headers, cookies, CSRF on every form, rate limits, and what is never stored."""
 
+from datetime import UTC, datetime
+
 import pytest
 from sqlalchemy import inspect, select, text
 
@@ -8,7 +10,14 @@ from portal.extensions import limiter
 from portal.models import Base, ContactDetails, Submission
 from tests.conftest import TEST_SETTINGS, csrf_token, describe, page, send
 
-RESIDENT_PAGES = ("/", "/meedoen/obstakel", "/meedoen/idee", "/volgen", "/toegankelijkheid", "/privacy")
+RESIDENT_PAGES = (
+    "/",
+    "/meedoen/obstakel",
+    "/meedoen/idee",
+    "/volgen",
+    "/toegankelijkheid",
+    "/privacy",
+)
 
 
 @pytest.mark.parametrize("path", [*RESIDENT_PAGES, "/bestaat-niet", "/.well-known/security.txt"])
@@ -43,9 +52,14 @@ def test_the_session_cookie_is_http_only_and_same_site(client):
 
 def test_in_production_the_cookie_is_secure_and_host_only(database_url):
     production = create_app(
-        {"PORTAL_ENV": "production", "SESSION_COOKIE_SECURE": True,
-         "SESSION_COOKIE_NAME": "__Host-meedoen", "HSTS": True,
-         "SECRET_KEY": "p" * 40, "DATABASE_URL": database_url}
+        {
+            "PORTAL_ENV": "production",
+            "SESSION_COOKIE_SECURE": True,
+            "SESSION_COOKIE_NAME": "__Host-meedoen",
+            "HSTS": True,
+            "SECRET_KEY": "p" * 40,
+            "DATABASE_URL": database_url,
+        }
     )
     response = production.test_client().get("/taal/en", base_url="https://localhost")
     set_cookie = response.headers["Set-Cookie"]
@@ -60,10 +74,8 @@ def test_security_txt_names_a_contact_and_a_future_expiry(client):
     assert response.mimetype == "text/plain"
     fields = dict(line.split(": ", 1) for line in response.get_data(as_text=True).splitlines())
     assert fields["Contact"].startswith(("mailto:", "https://"))
-    from datetime import datetime, timezone
-
-    expires = datetime.strptime(fields["Expires"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
-    assert 0 < (expires - datetime.now(timezone.utc)).days < 365
+    expires = datetime.strptime(fields["Expires"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    assert 0 < (expires - datetime.now(UTC)).days < 365
 
 
 def test_every_post_route_refuses_a_request_without_csrf_token(app, client, db):
@@ -84,7 +96,9 @@ def test_no_ip_address_or_user_agent_is_stored(client, db):
     client.environ_base.update(environ)
     describe(client, email="x@example.org", contact_consent="y")
     send(client)
-    columns = {c["name"] for table in Base.metadata.tables for c in inspect(db.bind).get_columns(table)}
+    columns = {
+        c["name"] for table in Base.metadata.tables for c in inspect(db.bind).get_columns(table)
+    }
     assert not {"ip", "ip_address", "remote_addr", "user_agent"} & columns
     for table in Base.metadata.sorted_tables:
         for row in db.execute(select(table)).all():
@@ -114,8 +128,14 @@ def test_an_email_without_consent_is_not_stored(client, db):
 
 @pytest.fixture
 def strict_app(database_url):
-    yield create_app({**TEST_SETTINGS, "DATABASE_URL": database_url,
-                      "RATELIMIT_SUBMIT": "2 per minute", "RATELIMIT_LOOKUP": "3 per minute"})
+    yield create_app(
+        {
+            **TEST_SETTINGS,
+            "DATABASE_URL": database_url,
+            "RATELIMIT_SUBMIT": "2 per minute",
+            "RATELIMIT_LOOKUP": "3 per minute",
+        }
+    )
     limiter.reset()
 
 
@@ -135,8 +155,10 @@ def test_sending_too_often_gets_a_friendly_429_and_keeps_the_draft(strict_app):
 def test_guessing_codes_is_rate_limited(strict_app):
     client = strict_app.test_client()
     token = csrf_token(client, "/volgen")
-    statuses = [client.post("/volgen", data={"csrf_token": token, "code": "7KQM3XRD9HWP"}).status_code
-                for _ in range(4)]
+    statuses = [
+        client.post("/volgen", data={"csrf_token": token, "code": "7KQM3XRD9HWP"}).status_code
+        for _ in range(4)
+    ]
     assert statuses[-1] == 429 and 429 not in statuses[:3]
 
 

@@ -40,19 +40,31 @@ class Resident:
 
     def submit(self, number: int, double_click: bool) -> str:
         self.request(
-            "POST", "/meedoen/obstakel",
-            data={"csrf_token": self.token("/meedoen/obstakel"), "website": "",
-                  "text": f"Drempel nummer {number}: de ingang is te smal.", "height": "3"},
+            "POST",
+            "/meedoen/obstakel",
+            data={
+                "csrf_token": self.token("/meedoen/obstakel"),
+                "website": "",
+                "text": f"Drempel nummer {number}: de ingang is te smal.",
+                "height": "3",
+            },
         )
         data = {"csrf_token": self.token("/meedoen/controleren"), "website": ""}
         if double_click:
             cookies = self.http.cookies.copy()
             with ThreadPoolExecutor(2) as pool:
-                answers = list(pool.map(
-                    lambda _: requests.post(self.base_url + "/meedoen/versturen", data=data,
-                                            cookies=cookies, timeout=30, allow_redirects=False),
-                    range(2),
-                ))
+                answers = list(
+                    pool.map(
+                        lambda _: requests.post(
+                            self.base_url + "/meedoen/versturen",
+                            data=data,
+                            cookies=cookies,
+                            timeout=30,
+                            allow_redirects=False,
+                        ),
+                        range(2),
+                    )
+                )
             self.statuses.extend(a.status_code for a in answers)
             assert all(a.headers.get("Location") == "/meedoen/ontvangen" for a in answers)
             self.http.cookies.update(answers[0].cookies)
@@ -64,8 +76,12 @@ class Resident:
 
 
 def test_every_acknowledged_receipt_is_stored_under_concurrent_load(database_url, db):
-    env = {"DATABASE_URL": database_url, "SECRET_KEY": "l" * 40,
-           "RATELIMIT_SUBMIT": "100000 per minute", "RATELIMIT_DEFAULT": "100000 per minute"}
+    env = {
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "l" * 40,
+        "RATELIMIT_SUBMIT": "100000 per minute",
+        "RATELIMIT_DEFAULT": "100000 per minute",
+    }
     statuses: list[int] = []
     started = time.monotonic()
 
@@ -78,15 +94,19 @@ def test_every_acknowledged_receipt_is_stored_under_concurrent_load(database_url
             codes.append(resident.submit(index * 1000 + n, double_click=n % 5 == 0))
         return codes
 
-    with running_server(env=env, workers=2, threads=8) as base_url:
-        with ThreadPoolExecutor(CLIENTS) as pool:
-            acknowledged = [code for codes in pool.map(one_client, range(CLIENTS)) for code in codes]
+    with (
+        running_server(env=env, workers=2, threads=8) as base_url,
+        ThreadPoolExecutor(CLIENTS) as pool,
+    ):
+        acknowledged = [code for codes in pool.map(one_client, range(CLIENTS)) for code in codes]
 
     assert not [s for s in statuses if s >= 500], "the server answered 5xx"
     assert len(acknowledged) == CLIENTS * SUBMISSIONS_PER_CLIENT, "the run hit its deadline"
     assert len(set(acknowledged)) == len(acknowledged), "two residents got the same code"
     stored = set(db.scalars(select(Submission.receipt_code)))
-    assert set(acknowledged) <= stored, f"{len(set(acknowledged) - stored)} acknowledged codes are lost"
+    assert set(acknowledged) <= stored, (
+        f"{len(set(acknowledged) - stored)} acknowledged codes are lost"
+    )
     assert db.scalar(select(func.count()).select_from(Submission)) == len(acknowledged), (
         "a double click made a second submission"
     )

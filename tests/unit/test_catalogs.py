@@ -25,9 +25,22 @@ def extracted(tmp_path_factory) -> set:
     pot = tmp_path_factory.mktemp("pot") / "messages.pot"
     pybabel = Path(sys.executable).with_name("pybabel")
     subprocess.run(
-        [str(pybabel), "-q", "extract", "-F", "babel.cfg", "-k", "lazy_gettext", "-k", "_l",
-         "-o", str(pot), "."],
-        cwd=ROOT, check=True,
+        [
+            str(pybabel),
+            "-q",
+            "extract",
+            "-F",
+            "babel.cfg",
+            "-k",
+            "lazy_gettext",
+            "-k",
+            "_l",
+            "-o",
+            str(pot),
+            ".",
+        ],
+        cwd=ROOT,
+        check=True,
     )
     with pot.open("rb") as handle:
         return {message.id for message in read_po(handle) if message.id}
@@ -37,8 +50,10 @@ def extracted(tmp_path_factory) -> set:
 def test_every_message_is_translated_and_none_is_fuzzy(language):
     catalog = messages(language)
     missing = [
-        message.id for message in catalog
-        if message.id and (
+        message.id
+        for message in catalog
+        if message.id
+        and (
             message.fuzzy
             or not (all(message.string) if isinstance(message.string, tuple) else message.string)
         )
@@ -50,7 +65,9 @@ def test_every_message_is_translated_and_none_is_fuzzy(language):
 def test_the_catalog_matches_the_code(language, extracted):
     ids = {message.id for message in messages(language) if message.id}
     assert not extracted - ids, f"run `make translations`: new messages {list(extracted - ids)[:5]}"
-    assert not ids - extracted, f"run `make translations`: stale messages {list(ids - extracted)[:5]}"
+    assert not ids - extracted, (
+        f"run `make translations`: stale messages {list(ids - extracted)[:5]}"
+    )
 
 
 @pytest.mark.skipif(shutil.which("msgfmt") is None, reason="gettext's msgfmt is installed by make")
@@ -58,7 +75,8 @@ def test_the_catalog_matches_the_code(language, extracted):
 def test_msgfmt_check_passes(language):
     result = subprocess.run(
         ["msgfmt", "--check", "-o", "/dev/null", str(catalog_path(language))],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stderr
 
@@ -76,4 +94,7 @@ def test_placeholders_survive_translation(language):
         expected = set(placeholder.findall(ids[-1]))
         for string in strings:
             # A singular form may spell out the number; every other placeholder must stay.
-            assert set(placeholder.findall(string)) - {"num"} == expected - {"num"}, (language, message.id)
+            assert set(placeholder.findall(string)) - {"num"} == expected - {"num"}, (
+                language,
+                message.id,
+            )

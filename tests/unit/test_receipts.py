@@ -57,7 +57,9 @@ def test_letters_that_look_like_digits_are_read_as_digits():
     assert receipts.normalise("OIL0" + code[4:]) == code
 
 
-@pytest.mark.parametrize("text", ["", "ABC", "7KQM-3XRD-9HW", "7KQM-3XRD-9HWP-X", "ÄÖÜ€" * 3, "!" * 12])
+@pytest.mark.parametrize(
+    "text", ["", "ABC", "7KQM-3XRD-9HW", "7KQM-3XRD-9HWP-X", "ÄÖÜ€" * 3, "!" * 12]
+)
 def test_what_cannot_be_a_code_is_refused(text):
     with pytest.raises(receipts.InvalidCode):
         receipts.normalise(text)

@@ -50,7 +50,10 @@ def test_a_wijk_that_was_removed_meanwhile_is_dropped_not_an_error(writer):
     writer.add(gone)
     writer.flush()
     stored = submissions.submit(
-        writer, Answers(kind="idea", text="x", language="nl", neighbourhood_id=gone.id, life_domain_id=99999)
+        writer,
+        Answers(
+            kind="idea", text="x", language="nl", neighbourhood_id=gone.id, life_domain_id=99999
+        ),
     )
     assert stored.neighbourhood_id is None and stored.life_domain_id is None
 

@@ -65,8 +65,9 @@ def _wait_until_up(base_url: str, process: subprocess.Popen, timeout: float = 30
         if process.poll() is not None:
             raise RuntimeError(f"the server stopped at start with exit code {process.returncode}")
         try:
-            requests.get(base_url + "/.well-known/security.txt", timeout=1)
+            requests.get(base_url + "/.well-known/security.txt", timeout=2)
             return
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):
+            # gunicorn accepts connections while its workers still import the app.
             time.sleep(0.1)
     raise RuntimeError(f"the server did not answer within {timeout} seconds")

@@ -1,6 +1,6 @@
 """Extensions, created once and bound to the app in the factory."""
 
-from flask import current_app, request
+from flask import request
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_wtf.csrf import CSRFProtect
@@ -13,7 +13,9 @@ def client_address() -> str:
 
 babel = Babel()
 csrf = CSRFProtect()
-limiter = Limiter(client_address, default_limits=[lambda: current_app.config["RATELIMIT_DEFAULT"]])
+# Limits are set on the routes that change or reveal something; reading pages is not limited
+# here (a reverse proxy does that), which keeps the limiter off the hot path of every GET.
+limiter = Limiter(client_address)
 
 
 def form_checks_csrf(view):

@@ -3,13 +3,13 @@
 from pathlib import Path
 
 from flask import Flask, current_app
-from flask_babel import gettext
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal import cli, db, errors, i18n, security
 from portal.config import from_environment
 from portal.extensions import babel, csrf, limiter
 from portal.http import Request
+from portal.i18n import gettext
 
 ROOT = Path(__file__).resolve().parent.parent
 

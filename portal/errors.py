@@ -1,9 +1,10 @@
 """Friendly error pages: the server answers every request with a page a person can read."""
 
 from flask import Flask, render_template, request
-from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+
+from portal.i18n import lazy_gettext as _l
 
 MESSAGES = {
     400: (

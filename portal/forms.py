@@ -2,12 +2,12 @@
 
 import re
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, StringField
 from wtforms.validators import ValidationError
 
 from portal.domain import text
+from portal.i18n import lazy_gettext as _l
 from portal.models import EMAIL_MAX_LENGTH
 
 

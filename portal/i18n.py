@@ -6,6 +6,7 @@ Dutch. An unknown code never fails: it falls back to Dutch.
 
 from flask import Flask, g, request, session
 from flask_babel import get_locale, get_translations
+from flask_babel.speaklater import LazyString
 
 from portal.languages import DEFAULT_LANGUAGE, LANGUAGES, Language, offered
 
@@ -37,6 +38,17 @@ def _translations():
     if "translations" not in g:
         g.translations = get_translations()
     return g.translations
+
+
+def gettext(message: str, **variables) -> str:
+    """flask_babel.gettext, with the request's catalog looked up once instead of per call."""
+    text = _translations().ugettext(message)
+    return text % variables if variables else text
+
+
+def lazy_gettext(message: str, **variables) -> LazyString:
+    """A message translated when shown, for forms and tables defined at import time."""
+    return LazyString(gettext, message, **variables)
 
 
 def _template_gettext(message: str) -> str:

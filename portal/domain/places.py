@@ -1,9 +1,9 @@
 """The gemeente's wijken and the life domains (leefgebieden) residents can choose from."""
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from portal.i18n import lazy_gettext as _l
 from portal.models import LifeDomain, Neighbourhood
 
 # The built-in life domains, in the order the form shows them. Their names are translated
@@ -24,24 +24,27 @@ BUILTIN_LIFE_DOMAINS = {
 }
 
 
-def life_domain_label(domain: LifeDomain) -> str:
-    builtin = BUILTIN_LIFE_DOMAINS.get(domain.slug)
-    return str(builtin) if builtin is not None else (domain.label or domain.slug)
+def life_domain_label(slug: str, label: str | None = None) -> str:
+    builtin = BUILTIN_LIFE_DOMAINS.get(slug)
+    return str(builtin) if builtin is not None else (label or slug)
 
 
-def active_life_domains(session: Session) -> list[LifeDomain]:
-    query = select(LifeDomain).where(LifeDomain.active).order_by(LifeDomain.position)
-    return list(session.scalars(query))
-
-
-def active_neighbourhoods(session: Session) -> list[Neighbourhood]:
-    query = select(Neighbourhood).where(Neighbourhood.active)
-    return list(session.scalars(query.order_by(Neighbourhood.position, Neighbourhood.name)))
-
-
+# Plain column queries: the form is shown on every visit, and these lists need no objects.
 def life_domain_choices(session: Session) -> list[tuple[str, str]]:
-    return [(str(d.id), life_domain_label(d)) for d in active_life_domains(session)]
+    query = (
+        select(LifeDomain.id, LifeDomain.slug, LifeDomain.label)
+        .where(LifeDomain.active)
+        .order_by(LifeDomain.position)
+    )
+    return [
+        (str(id_), life_domain_label(slug, label)) for id_, slug, label in session.execute(query)
+    ]
 
 
 def neighbourhood_choices(session: Session) -> list[tuple[str, str]]:
-    return [(str(n.id), n.name) for n in active_neighbourhoods(session)]
+    query = (
+        select(Neighbourhood.id, Neighbourhood.name)
+        .where(Neighbourhood.active)
+        .order_by(Neighbourhood.position, Neighbourhood.name)
+    )
+    return [(str(id_), name) for id_, name in session.execute(query)]

@@ -1,6 +1,5 @@
 """The forms residents fill in."""
 
-from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
@@ -13,6 +12,7 @@ from portal.forms import (
     optional_int,
     readable,
 )
+from portal.i18n import lazy_gettext as _l
 from portal.models import TEXT_MAX_LENGTH
 
 HEIGHT_LABELS = {

@@ -1,11 +1,11 @@
 """Looking up what happened with a submission, by receipt code, without an account."""
 
 from flask import current_app, redirect, render_template, session, url_for
-from flask_babel import lazy_gettext as _l
 
 from portal.db import get_session
 from portal.domain import receipts, submissions
 from portal.extensions import form_checks_csrf, limiter
+from portal.i18n import lazy_gettext as _l
 from portal.residents import bp
 from portal.residents.forms import LookupForm
 

@@ -2,13 +2,13 @@
 
 from flask import abort, current_app, redirect, render_template, request, session, url_for
 from flask_babel import format_date
-from flask_babel import lazy_gettext as _l
 
 from portal.db import get_session
 from portal.domain import drafts, places, receipts, submissions
 from portal.domain.submissions import Answers
 from portal.extensions import form_checks_csrf, limiter
 from portal.i18n import current_language
+from portal.i18n import lazy_gettext as _l
 from portal.residents import bp
 from portal.residents.forms import HEIGHT_LABELS, QUESTIONS, SendForm, SubmissionForm
 

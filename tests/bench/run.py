@@ -44,6 +44,7 @@ os.environ.pop("TEST_DATABASE_URL", None)
 from portal import create_app  # noqa: E402
 from portal.db import engine_for, session_for  # noqa: E402
 from portal.domain import demo  # noqa: E402
+from tests import chromium  # noqa: E402
 from tests.databases import migrate, test_database_url  # noqa: E402
 from tests.servers import running_server  # noqa: E402
 
@@ -67,16 +68,6 @@ GUNICORN_ENV = {"GUNICORN_CMD_ARGS": "--preload"}
 WRK = ["/usr/bin/wrk", "-t2", "-c20", "-d10s", "--timeout", "5s"]
 WRK_WARMUP = ["/usr/bin/wrk", "-t1", "-c4", "-d1s"]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 
 SECRET_KEY = "bench-secret-key-" + "x" * 40
 UNLIMITED = "1000000 per minute"
@@ -309,9 +300,7 @@ def measure_weights(base: str, cookies: dict[str, str]) -> dict:
 
     results = {}
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
+        browser = chromium.launch(playwright)
         try:
             for name, path in PAGES.items():
                 results[name] = page_weight(

@@ -22,20 +22,11 @@ from portal import create_app
 from portal.db import engine_for, session_for
 from portal.domain import demo
 from portal.models import ContactDetails, Draft, Neighbourhood, Submission
+from tests import chromium
 from tests.servers import running_server
 
 SECRET_KEY = "browser-suite-secret-key-that-is-long-enough-0123456789"
 GENEROUS_LIMIT = "10000 per minute"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 # Not Dutch and not Arabic: the page only turns Dutch or Arabic through the language switch.
 BROWSER_LOCALE = "en-GB"
 NAVIGATION_TIMEOUT_MS = 15_000
@@ -89,11 +80,13 @@ def portal(portal_server, database_url):
 @pytest.fixture(scope="session")
 def browser():
     """One chromium for the whole session: Debian's, never a downloaded one."""
-    if not os.access(CHROMIUM, os.X_OK):
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (make browser-deps)")
+    if not os.access(chromium.EXECUTABLE, os.X_OK):
+        pytest.fail(
+            f"{chromium.EXECUTABLE} is missing: install Debian's chromium (make browser-deps)"
+        )
     playwright = sync_playwright().start()
     try:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = chromium.launch(playwright)
         try:
             yield browser
         finally:

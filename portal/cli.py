@@ -3,8 +3,6 @@
 from pathlib import Path
 
 import click
-from alembic import command
-from alembic.config import Config
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
@@ -16,7 +14,11 @@ db_cli = AppGroup("db", help="The database schema (Alembic migrations).")
 demo_cli = AppGroup("demo", help="Demo content for the gemeente Rijnwaarde.")
 
 
-def alembic_config(database_url: str) -> Config:
+def alembic_config(database_url: str):
+    # Alembic is imported here, not at the top: it adds half a second to every web
+    # worker's start for commands the web workers never run.
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["database_url"] = database_url
@@ -27,6 +29,8 @@ def alembic_config(database_url: str) -> Config:
 @click.argument("revision", default="head")
 def upgrade(revision: str):
     """Bring the database schema up to REVISION (default: the newest)."""
+    from alembic import command
+
     command.upgrade(alembic_config(current_app.config["DATABASE_URL"]), revision)
 
 
@@ -34,12 +38,16 @@ def upgrade(revision: str):
 @click.argument("revision")
 def downgrade(revision: str):
     """Take the database schema back to REVISION (for example -1 or base)."""
+    from alembic import command
+
     command.downgrade(alembic_config(current_app.config["DATABASE_URL"]), revision)
 
 
 @db_cli.command("current")
 def current():
     """Show the revision the database is at."""
+    from alembic import command
+
     command.current(alembic_config(current_app.config["DATABASE_URL"]), verbose=True)
 
 

@@ -51,18 +51,14 @@ def lazy_gettext(message: str, **variables) -> LazyString:
     return LazyString(gettext, message, **variables)
 
 
-def _template_gettext(message: str) -> str:
-    return _translations().ugettext(message)
-
-
-def _template_ngettext(singular: str, plural: str, number: int) -> str:
+def ngettext(singular: str, plural: str, number: int) -> str:
     return _translations().ungettext(singular, plural, number)
 
 
 def init_app(app: Flask) -> None:
     # Templates call _() dozens of times a page; flask_babel looks the catalog up again on
     # each call, which was a third of the start page's time. Look it up once a request.
-    app.jinja_env.install_gettext_callables(_template_gettext, _template_ngettext, newstyle=True)
+    app.jinja_env.install_gettext_callables(gettext, ngettext, newstyle=True)
 
     @app.context_processor
     def _language_context():

@@ -5,7 +5,7 @@ from pathlib import Path
 from flask import Flask, current_app
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from portal import cli, db, errors, i18n, security
+from portal import caching, cli, db, errors, i18n, security
 from portal.config import from_environment
 from portal.extensions import babel, csrf, limiter
 from portal.http import Request
@@ -30,6 +30,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
+    caching.init_app(app)
     db.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     csrf.init_app(app)

@@ -4,10 +4,11 @@ The resident's explicit choice comes first, then the browser's Accept-Language, 
 Dutch. An unknown code never fails: it falls back to Dutch.
 """
 
-from flask import Flask, g, request, session
+from flask import Flask, g, request, session, url_for
 from flask_babel import get_locale, get_translations
 from flask_babel.speaklater import LazyString
 
+from portal.caching import memo
 from portal.languages import DEFAULT_LANGUAGE, LANGUAGES, Language, offered
 
 SESSION_KEY = "lang"
@@ -62,4 +63,16 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def _language_context():
-        return {"current_language": current_language(), "languages": LANGUAGES.values()}
+        return {"current_language": current_language(), "language_links": language_links()}
+
+
+def language_links() -> tuple[tuple[Language, str], ...]:
+    """Each offered language with the link that switches to it and comes back to this page."""
+    path = request.path
+    return memo("path_links").get(
+        ("languages", request.script_root, path),
+        lambda: tuple(
+            (language, url_for("residents.choose_language", code=language.code, next=path))
+            for language in LANGUAGES.values()
+        ),
+    )

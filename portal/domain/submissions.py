@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from portal.domain import drafts, receipts
 from portal.models import ContactDetails, LifeDomain, Neighbourhood, Submission, utcnow
@@ -87,7 +87,11 @@ def find_by_code(session: Session, code: str) -> Submission | None:
         canonical = receipts.normalise(code)
     except receipts.InvalidCode:
         return None
-    return session.scalar(select(Submission).where(Submission.receipt_code == canonical))
+    return session.scalar(
+        select(Submission)
+        .options(joinedload(Submission.contact))  # the status page shows it; one query
+        .where(Submission.receipt_code == canonical)
+    )
 
 
 def sent_from_draft(session: Session, token: str) -> Submission | None:

@@ -4,16 +4,19 @@ from urllib.parse import urlsplit
 
 from flask import current_app, redirect, render_template, request, url_for
 
+from portal.caching import shared_page
 from portal.i18n import remember_choice
 from portal.residents import bp
 
 
 @bp.get("/")
+@shared_page
 def start():
     return render_template("residents/start.html")
 
 
 @bp.get("/toegankelijkheid")
+@shared_page
 def accessibility():
     return render_template(
         "residents/accessibility.html", contact_email=current_app.config["CONTACT_EMAIL"]
@@ -21,6 +24,7 @@ def accessibility():
 
 
 @bp.get("/privacy")
+@shared_page
 def privacy():
     return render_template(
         "residents/privacy.html",

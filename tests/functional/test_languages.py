@@ -76,3 +76,24 @@ def test_the_language_a_submission_was_written_in_is_the_page_language(client, d
     describe(client, text="Немає пандуса біля входу.")
     send(client)
     assert db.scalar(select(Submission.language)) == "uk"
+
+
+def test_pages_rendered_once_are_kept_per_language_page_and_app(app, database_url):
+    """The start page and the statements are rendered once per language and served again."""
+    from portal import create_app
+    from tests.conftest import TEST_SETTINGS
+
+    client = app.test_client()
+    for _ in range(2):  # the second round is served from the cache
+        for code in ("nl", "ar", "nl"):
+            for path in ("/", "/privacy", "/toegankelijkheid"):
+                shown = page(client.get(path, query_string={"lang": code}))
+                assert shown.html["lang"] == code, (path, code)
+                links = shown.select("nav.languages a")
+                assert all(a["href"].endswith(f"next={path}") for a in links), path
+
+    other = create_app(
+        {**TEST_SETTINGS, "DATABASE_URL": database_url, "MUNICIPALITY_NAME": "Ooststad"}
+    )
+    assert "Ooststad" in other.test_client().get("/").text
+    assert "Ooststad" not in client.get("/").text

@@ -41,8 +41,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     cli.init_app(app)
 
     from portal.residents import bp as residents
+    from portal.staff import access
+    from portal.staff import bp as staff
 
     app.register_blueprint(residents)
+    app.register_blueprint(staff)
+    access.init_app(app)
     app.context_processor(_site_context)
     return app
 

@@ -1,5 +1,6 @@
 """Operator commands: `flask --app portal db upgrade`, `flask --app portal demo load`, ..."""
 
+import sys
 from pathlib import Path
 
 import click
@@ -7,11 +8,13 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from portal.db import session_for
+from portal.models import ROLES
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 db_cli = AppGroup("db", help="The database schema (Alembic migrations).")
 demo_cli = AppGroup("demo", help="Demo content for the gemeente Rijnwaarde.")
+users_cli = AppGroup("users", help="Staff accounts: add, list, disable, set a role.")
 
 
 def alembic_config(database_url: str):
@@ -65,6 +68,131 @@ def load_demo():
     )
 
 
+def _read_password() -> str:
+    """From standard input when it is not a terminal (scripts), otherwise a hidden prompt."""
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\r\n")
+    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+def _existing_user(session, email: str):
+    from portal.domain import accounts
+
+    user = accounts.find_user(session, email)
+    if user is None:
+        raise click.ClickException(f"No staff account with e-mail address {email}.")
+    return user
+
+
+def _account_change(change):
+    """Run `change(session)` in one transaction; rule violations become CLI errors."""
+    from portal.domain import accounts
+
+    with session_for(current_app) as session:
+        try:
+            result = change(session)
+        except accounts.AccountError as error:
+            raise click.ClickException(_ACCOUNT_ERRORS.get(error.code, error.code)) from None
+        session.commit()
+        return result
+
+
+# Operators read English on the command line; the screens say the same in their language.
+_ACCOUNT_ERRORS = {
+    "unknown_role": "Unknown role; use one of admin, moderator, wijkteam, policy.",
+    "bad_email": "That is not an e-mail address.",
+    "exists": "A staff account with that e-mail address exists already.",
+    "too_short": "The password must be at least 12 characters.",
+    "too_long": "The password must be at most 128 characters.",
+    "contains_name": "The password must not contain the e-mail address.",
+    "too_simple": "The password is too simple; a few words make a good one.",
+}
+
+
+@users_cli.command("add")
+@click.argument("email")
+@click.option("--role", required=True, type=click.Choice(ROLES))
+def add_user(email: str, role: str):
+    """Add a staff account. The password comes from standard input or a prompt."""
+    from portal.domain import accounts
+
+    password = _read_password()
+    user = _account_change(lambda session: accounts.add_user(session, email, role, password))
+    click.echo(f"Added {user.email} as {user.role}.")
+
+
+@users_cli.command("list")
+def list_users():
+    """List staff accounts: e-mail, role, active, second factor, last login."""
+    from sqlalchemy import select
+
+    from portal.models import StaffUser
+
+    with session_for(current_app, write=False) as session:
+        for user in session.scalars(select(StaffUser).order_by(StaffUser.email)):
+            click.echo(
+                "\t".join(
+                    (
+                        user.email,
+                        user.role,
+                        "active" if user.active else "disabled",
+                        "2fa" if user.has_second_factor else "no-2fa",
+                        user.last_login_at.isoformat(timespec="minutes")
+                        if user.last_login_at
+                        else "never",
+                    )
+                )
+            )
+
+
+@users_cli.command("disable")
+@click.argument("email")
+def disable_user(email: str):
+    """Disable an account and end all its sessions. The account and its history stay."""
+    from portal.domain import accounts
+
+    _account_change(
+        lambda session: accounts.set_active(session, _existing_user(session, email), False)
+    )
+    click.echo(f"Disabled {email}; its sessions have ended.")
+
+
+@users_cli.command("enable")
+@click.argument("email")
+def enable_user(email: str):
+    """Enable a disabled account again."""
+    from portal.domain import accounts
+
+    _account_change(
+        lambda session: accounts.set_active(session, _existing_user(session, email), True)
+    )
+    click.echo(f"Enabled {email}.")
+
+
+@users_cli.command("set-role")
+@click.argument("email")
+@click.argument("role", type=click.Choice(ROLES))
+def set_role(email: str, role: str):
+    """Give an account another role."""
+    from portal.domain import accounts
+
+    _account_change(
+        lambda session: accounts.set_role(session, _existing_user(session, email), role)
+    )
+    click.echo(f"{email} is now {role}.")
+
+
+@users_cli.command("reset-2fa")
+@click.argument("email")
+def reset_second_factor(email: str):
+    """Unlink the authenticator app (a lost phone); the next login links a new one."""
+    from portal.domain import accounts
+
+    _account_change(lambda session: accounts.reset_totp(session, _existing_user(session, email)))
+    click.echo(f"The second factor of {email} is reset; its sessions have ended.")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(db_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(users_cli)

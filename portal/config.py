@@ -65,6 +65,10 @@ def from_environment(environ: os._Environ | dict | None = None) -> dict:
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_SUBMIT": env.get("RATELIMIT_SUBMIT", "30 per hour;5 per minute"),
         "RATELIMIT_LOOKUP": env.get("RATELIMIT_LOOKUP", "30 per hour;10 per minute"),
+        # Staff login attempts per client; per account name the portal locks after 5 failures.
+        "RATELIMIT_LOGIN": env.get("RATELIMIT_LOGIN", "100 per hour;10 per minute"),
+        # "This happens to me too" on a theme, per client.
+        "RATELIMIT_EXPERIENCE": env.get("RATELIMIT_EXPERIENCE", "60 per hour;10 per minute"),
         # Flask-Limiter's own setting: a limit on every route, none unless asked for.
         **({"RATELIMIT_DEFAULT": env["RATELIMIT_DEFAULT"]} if env.get("RATELIMIT_DEFAULT") else {}),
         "RATELIMIT_HEADERS_ENABLED": True,  # Retry-After on a 429 tells clients when to retry
@@ -86,6 +90,11 @@ def from_environment(environ: os._Environ | dict | None = None) -> dict:
         "WTF_CSRF_SSL_STRICT": production,
         "PREFERRED_URL_SCHEME": "https" if production else "http",
         "HSTS": production,
+        # Staff sign-in: a second factor (TOTP) is always required in production.
+        "STAFF_REQUIRE_SECOND_FACTOR": production
+        or _bool(env.get("STAFF_REQUIRE_SECOND_FACTOR"), False),
+        "STAFF_IDLE_MINUTES": int(env.get("STAFF_IDLE_MINUTES", "30")),
+        "STAFF_SESSION_HOURS": int(env.get("STAFF_SESSION_HOURS", "12")),
         "BABEL_DEFAULT_LOCALE": "nl",
         "BABEL_DEFAULT_TIMEZONE": env.get("TIMEZONE", "Europe/Amsterdam"),
     }

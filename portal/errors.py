@@ -11,6 +11,13 @@ MESSAGES = {
         _l("Dit konden we niet verwerken"),
         _l("Er ging iets mis met wat uw browser stuurde. Ga terug en probeer het opnieuw."),
     ),
+    403: (
+        _l("Deze pagina is niet voor u"),
+        _l(
+            "U bent ingelogd, maar uw rol geeft geen toegang tot deze pagina. "
+            "Denkt u dat dit niet klopt? Vraag het de beheerder."
+        ),
+    ),
     404: (
         _l("Deze pagina bestaat niet"),
         _l("Misschien is het adres niet goed getypt, of is de pagina verplaatst."),

@@ -1,4 +1,4 @@
-"""How request bodies become text.
+"""How request bodies become text, and which redirect targets are safe.
 
 Werkzeug keeps bytes that are not UTF-8 in a urlencoded form as literal "%E9" text, which
 looks the same as a resident typing "%E9". Decoding them as U+FFFD instead lets the forms
@@ -6,7 +6,7 @@ say "we cannot read these characters" (portal.forms.readable) instead of storing
 the same way Werkzeug already treats multipart forms.
 """
 
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlsplit
 
 from flask import Request as FlaskRequest
 from werkzeug.formparser import FormDataParser as WerkzeugFormDataParser
@@ -25,3 +25,15 @@ class FormDataParser(WerkzeugFormDataParser):
 
 class Request(FlaskRequest):
     form_data_parser_class = FormDataParser
+
+
+def local_path(target: str | None) -> str | None:
+    """`target` if it is a path on this site; never a way to send people elsewhere."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target or any(ord(char) < 32 for char in target):
+        return None
+    return target

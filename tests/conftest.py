@@ -9,8 +9,10 @@ from sqlalchemy.orm import Session
 
 from portal import create_app
 from portal.db import engine_for, session_for
+from portal.domain import accounts
+from portal.domain.places import BUILTIN_LIFE_DOMAINS
 from portal.extensions import limiter
-from portal.models import ContactDetails, Draft, Neighbourhood, Submission
+from portal.models import Base, Neighbourhood
 from tests.databases import migrate, test_database_url
 
 TEST_SETTINGS = {
@@ -19,7 +21,10 @@ TEST_SETTINGS = {
     "RATELIMIT_SUBMIT": "1000 per minute",
     "RATELIMIT_LOOKUP": "1000 per minute",
     "RATELIMIT_DEFAULT": "10000 per minute",
+    "RATELIMIT_LOGIN": "1000 per minute",
+    "RATELIMIT_EXPERIENCE": "1000 per minute",
 }
+STAFF_PASSWORD = "een lange zin als wachtwoord"
 
 
 @pytest.fixture(scope="session")
@@ -36,14 +41,19 @@ def app(database_url):
 
 @pytest.fixture(autouse=True)
 def _empty_tables(request):
-    """Every test starts with the migrated reference data and nothing else."""
+    """Every test that touched the database leaves only the migrated reference data."""
+    app = request.getfixturevalue("app") if "database_url" in request.fixturenames else None
     yield
-    if "app" not in request.fixturenames:
+    if app is None:
         return
-    app = request.getfixturevalue("app")
     with session_for(app) as session:
-        for model in (ContactDetails, Submission, Draft, Neighbourhood):
-            session.execute(delete(model))
+        for table in reversed(Base.metadata.sorted_tables):
+            if table.name == "life_domain":
+                session.execute(
+                    delete(table).where(table.c.slug.not_in(list(BUILTIN_LIFE_DOMAINS)))
+                )
+            else:
+                session.execute(delete(table))
         session.commit()
     limiter.reset()
 
@@ -84,6 +94,8 @@ CSRF_FIELD = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 def csrf_token(client, path: str) -> str:
     """The CSRF token from the form on `path`, as a browser would find it."""
+    if not client.application.config.get("WTF_CSRF_ENABLED", True):
+        return ""
     page = client.get(path)
     match = CSRF_FIELD.search(page.get_data(as_text=True))
     assert match, f"no CSRF token on {path}"
@@ -117,3 +129,43 @@ def send(client):
         "/meedoen/versturen",
         data={"csrf_token": csrf_token(client, "/meedoen/controleren"), "website": ""},
     )
+
+
+def add_staff(app, email: str, role: str, password: str = STAFF_PASSWORD):
+    with session_for(app) as session:
+        user = accounts.add_user(session, email, role, password)
+        session.commit()
+        return user
+
+
+def log_in(client, email: str, password: str = STAFF_PASSWORD, code: str | None = None):
+    """Log in through the staff pages as a person would; returns the last response."""
+    response = client.post(
+        "/medewerkers/inloggen",
+        data={
+            "csrf_token": csrf_token(client, "/medewerkers/inloggen"),
+            "email": email,
+            "password": password,
+        },
+    )
+    if code is not None and response.status_code == 302:
+        response = client.post(
+            "/medewerkers/inloggen/code",
+            data={"csrf_token": csrf_token(client, "/medewerkers/inloggen/code"), "code": code},
+        )
+    return response
+
+
+@pytest.fixture
+def staff(app):
+    """A client logged in as staff of a role: `staff("moderator")`."""
+
+    def logged_in(role: str = "moderator"):
+        email = f"{role}@rijnwaarde.example"
+        add_staff(app, email, role)
+        client = app.test_client()
+        response = log_in(client, email)
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return client
+
+    return logged_in

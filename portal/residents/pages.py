@@ -1,10 +1,9 @@
 """The start page, the statements and the language switch."""
 
-from urllib.parse import urlsplit
-
 from flask import current_app, redirect, render_template, request, url_for
 
 from portal.caching import shared_page
+from portal.http import local_path
 from portal.i18n import remember_choice
 from portal.residents import bp
 
@@ -37,16 +36,4 @@ def privacy():
 def choose_language(code: str):
     """Remember the language and go back to the page the resident came from."""
     remember_choice(code)
-    return redirect(_local_path(request.args.get("next")) or url_for(".start"))
-
-
-def _local_path(target: str | None) -> str | None:
-    """`target` if it is a path on this site; never a way to send people elsewhere."""
-    if not target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    if "\\" in target or any(ord(char) < 32 for char in target):
-        return None
-    return target
+    return redirect(local_path(request.args.get("next")) or url_for(".start"))

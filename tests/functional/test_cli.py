@@ -1,8 +1,9 @@
 """The operator commands."""
 
+import pytest
 from sqlalchemy import func, select
 
-from portal.models import Neighbourhood, Submission
+from portal.models import Neighbourhood, StaffUser, Submission
 
 
 def test_demo_content_loads_once(app, db):
@@ -21,3 +22,63 @@ def test_demo_content_loads_once(app, db):
 def test_db_current_reports_the_head_revision(app):
     result = app.test_cli_runner().invoke(args=["db", "current"])
     assert result.exit_code == 0, result.output
+
+
+def test_users_add_reads_the_password_from_standard_input(app, db):
+    runner = app.test_cli_runner()
+    result = runner.invoke(
+        args=["users", "add", "Beleid@Rijnwaarde.example", "--role", "policy"],
+        input="een lange zin als wachtwoord\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert "Added beleid@rijnwaarde.example as policy" in result.output
+    user = db.scalar(select(StaffUser))
+    assert (user.email, user.role, user.active) == ("beleid@rijnwaarde.example", "policy", True)
+    assert user.password_hash.startswith("scrypt:"), "hashed with scrypt, never stored plain"
+    assert "een lange zin" not in user.password_hash
+
+
+def test_users_list_disable_enable_and_set_role(app, db):
+    runner = app.test_cli_runner()
+    runner.invoke(
+        args=["users", "add", "w@rijnwaarde.example", "--role", "wijkteam"],
+        input="een lange zin als wachtwoord\n",
+    )
+    assert (
+        runner.invoke(args=["users", "set-role", "w@rijnwaarde.example", "moderator"]).exit_code
+        == 0
+    )
+    assert runner.invoke(args=["users", "disable", "w@rijnwaarde.example"]).exit_code == 0
+    listing = runner.invoke(args=["users", "list"]).output
+    assert listing.split("\t")[:4] == ["w@rijnwaarde.example", "moderator", "disabled", "no-2fa"]
+    assert runner.invoke(args=["users", "enable", "w@rijnwaarde.example"]).exit_code == 0
+    assert "\tactive\t" in runner.invoke(args=["users", "list"]).output
+
+
+@pytest.mark.parametrize(
+    "args, password, message",
+    [
+        (["users", "add", "x@rijnwaarde.example", "--role", "policy"], "kort\n", "at least 12"),
+        (
+            ["users", "add", "geen-adres", "--role", "policy"],
+            "een lange zin als wachtwoord\n",
+            "not an e-mail",
+        ),
+        (["users", "add", "x@rijnwaarde.example", "--role", "koning"], "", "Invalid value"),
+        (["users", "disable", "niemand@rijnwaarde.example"], "", "No staff account"),
+        (["users", "set-role", "niemand@rijnwaarde.example", "admin"], "", "No staff account"),
+    ],
+)
+def test_users_commands_refuse_bad_input_with_a_clear_message(app, db, args, password, message):
+    result = app.test_cli_runner().invoke(args=args, input=password)
+    assert result.exit_code != 0
+    assert message in result.output
+    assert db.scalar(select(func.count()).select_from(StaffUser)) == 0
+
+
+def test_users_add_refuses_an_existing_address(app):
+    runner = app.test_cli_runner()
+    args = ["users", "add", "a@rijnwaarde.example", "--role", "admin"]
+    assert runner.invoke(args=args, input="een lange zin als wachtwoord\n").exit_code == 0
+    again = runner.invoke(args=args, input="een lange zin als wachtwoord\n")
+    assert again.exit_code == 1 and "exists already" in again.output

@@ -1,48 +1,33 @@
-"""The tables. Constraints live in the database, not only in Python."""
+"""What residents send: submissions, their contact details and drafts, and the wijken
+and life domains they choose from."""
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
+    JSON,
     CheckConstraint,
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
-    MetaData,
     String,
     Text,
     UniqueConstraint,
     true,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-# Named constraints keep migrations portable between SQLite (batch mode) and PostgreSQL.
-NAMING_CONVENTION = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
+from portal.models.base import Base, in_, utcnow
 
 KINDS = ("obstacle", "idea")
 CHANNELS = ("web", "paper", "assisted", "phone")
 STATUSES = ("received", "published", "hidden")
+# Why a moderator hides a submission from the website; it is never deleted.
+HIDE_REASONS = ("personal_data", "abusive", "off_topic", "duplicate")
 HEIGHTS = (1, 2, 3, 4, 5)
 TEXT_MAX_LENGTH = 5000
 EMAIL_MAX_LENGTH = 254
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-def _in(column: str, values: tuple) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
 class Neighbourhood(Base):
@@ -57,13 +42,15 @@ class Neighbourhood(Base):
 
 
 class LifeDomain(Base):
-    """A leefgebied. Built-in ones are translated by slug; a gemeente's own carry a label."""
+    """A leefgebied. Built-in ones are translated by slug; a gemeente's own carry a Dutch
+    `label` and, per language code, the `translations` staff wrote."""
 
     __tablename__ = "life_domain"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(40), unique=True)
     label: Mapped[str | None] = mapped_column(String(120))
+    translations: Mapped[dict | None] = mapped_column(JSON)
     position: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     active: Mapped[bool] = mapped_column(default=True, server_default=true())
 
@@ -77,12 +64,21 @@ class Submission(Base):
 
     __tablename__ = "submission"
     __table_args__ = (
-        CheckConstraint(_in("kind", KINDS), name="kind"),
-        CheckConstraint(_in("channel", CHANNELS), name="channel"),
-        CheckConstraint(_in("status", STATUSES), name="status"),
+        CheckConstraint(in_("kind", KINDS), name="kind"),
+        CheckConstraint(in_("channel", CHANNELS), name="channel"),
+        CheckConstraint(in_("status", STATUSES), name="status"),
         CheckConstraint("height IS NULL OR (height BETWEEN 1 AND 5)", name="height_range"),
         CheckConstraint("height IS NULL OR kind = 'obstacle'", name="height_only_for_obstacles"),
         CheckConstraint(f"length(text) BETWEEN 1 AND {TEXT_MAX_LENGTH}", name="text_length"),
+        CheckConstraint(
+            f"hidden_reason IS NULL OR ({in_('hidden_reason', HIDE_REASONS)})", name="hidden_reason"
+        ),
+        CheckConstraint(
+            "duplicate_of_id IS NULL OR duplicate_of_id <> id", name="not_own_duplicate"
+        ),
+        # The inbox: newest first, by keyset on (created_at, id), optionally by status.
+        Index("ix_submission_inbox", "created_at", "id"),
+        Index("ix_submission_status_inbox", "status", "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -98,10 +94,14 @@ class Submission(Base):
     )
     height: Mapped[int | None] = mapped_column(Integer)
     channel: Mapped[str] = mapped_column(String(16), default="web")
-    status: Mapped[str] = mapped_column(String(16), default="received", index=True)
-    created_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, index=True
+    status: Mapped[str] = mapped_column(String(16), default="received")
+    hidden_reason: Mapped[str | None] = mapped_column(String(24))
+    duplicate_of_id: Mapped[int | None] = mapped_column(
+        ForeignKey("submission.id", ondelete="SET NULL"), index=True
     )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # When a moderator last changed it; None while nobody has looked at it.
+    moderated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # The draft it came from: sending the same draft twice yields one submission.
     draft_token: Mapped[str | None] = mapped_column(String(64), unique=True)
 

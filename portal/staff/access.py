@@ -1,0 +1,88 @@
+"""Who may use which staff page: roles, permissions and the signed-in staff member."""
+
+from datetime import timedelta
+
+from flask import Flask, abort, current_app, request
+from flask_login import LoginManager, current_user
+
+from portal.db import get_session, session_for
+from portal.domain import accounts
+from portal.i18n import lazy_gettext as _l
+from portal.models import ROLES, utcnow
+from portal.staff import bp
+
+# What each permission lets through. "public" pages are the sign-in steps themselves.
+PERMISSIONS: dict[str, tuple[str, ...]] = {
+    "public": (),
+    "staff": ROLES,
+    "read": ("admin", "moderator", "policy"),
+    "moderate": ("admin", "moderator"),
+    "administer": ("admin",),
+}
+# last_seen_at is written at most this often, not on every page view.
+TOUCH_INTERVAL = timedelta(minutes=1)
+
+login_manager = LoginManager()
+login_manager.login_view = "staff.login"
+login_manager.login_message = _l("Log in om deze pagina te zien.")
+login_manager.login_message_category = "info"
+# The server-side StaffSession carries the protection (timeouts, logout everywhere).
+login_manager.session_protection = None
+
+
+def allow(permission: str):
+    """Declare who may use a staff view; the blueprint checks it before every request."""
+    if permission not in PERMISSIONS:
+        raise ValueError(f"unknown permission {permission!r}")
+
+    def declare(view):
+        view.permission = permission
+        return view
+
+    return declare
+
+
+def may(user, permission: str) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and user.role in PERMISSIONS[permission]
+
+
+def timeouts(app: Flask) -> accounts.Timeouts:
+    return accounts.Timeouts(
+        idle=timedelta(minutes=app.config["STAFF_IDLE_MINUTES"]),
+        absolute=timedelta(hours=app.config["STAFF_SESSION_HOURS"]),
+    )
+
+
+@login_manager.user_loader
+def _load_user(token: str):
+    row = accounts.current_session(get_session(), token, timeouts(current_app))
+    if row is None:
+        return None
+    if utcnow() - accounts.aware(row.last_seen_at) > TOUCH_INTERVAL:
+        with session_for(current_app) as writer:
+            accounts.touch_session(writer, token)
+            writer.commit()
+    user = row.user
+    user.session_token = token
+    return user
+
+
+@bp.before_request
+def _check_access():
+    view = current_app.view_functions.get(request.endpoint)
+    permission = getattr(view, "permission", None)
+    if permission == "public":
+        return None
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    if permission is None or not may(current_user, permission):
+        abort(403)
+    return None
+
+
+def init_app(app: Flask) -> None:
+    login_manager.init_app(app)
+
+    @app.context_processor
+    def _staff_context():
+        return {"may": lambda permission: may(current_user, permission)}

@@ -1,0 +1,91 @@
+"""Every staff route, checked by role: the whole URL map is walked, nothing is assumed.
+
+EXPECTED below is the access policy written out by hand. A new staff route fails this test
+until someone decides here who may use it, so no page is ever open by accident.
+"""
+
+import pytest
+from flask import url_for
+
+from portal import create_app
+from portal.models import ROLES
+from portal.staff.access import PERMISSIONS
+from tests.conftest import TEST_SETTINGS, add_staff, log_in
+
+EXPECTED = {
+    "staff.login": "public",
+    "staff.second_factor": "public",
+    "staff.enrol_at_login": "public",
+    "staff.enrol": "staff",
+    "staff.logout": "staff",
+    "staff.home": "staff",
+}
+
+
+@pytest.fixture(scope="module")
+def open_app(database_url):
+    """The portal without CSRF checks, so a POST reaches the access check itself."""
+    return create_app({**TEST_SETTINGS, "DATABASE_URL": database_url, "WTF_CSRF_ENABLED": False})
+
+
+def staff_routes(app):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.startswith("staff."):
+            # Any value for the route's arguments: access is checked before the view runs.
+            values = {argument: 1 for argument in rule.arguments}
+            path = _build(app, rule, values)
+            for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+                yield rule.endpoint, method, path
+
+
+def _build(app, rule, values):
+    with app.test_request_context():
+        return url_for(rule.endpoint, **values)
+
+
+def test_every_staff_route_declares_who_may_use_it(open_app):
+    declared = {
+        endpoint: getattr(open_app.view_functions[endpoint], "permission", None)
+        for endpoint in open_app.view_functions
+        if endpoint.startswith("staff.")
+    }
+    assert declared == EXPECTED
+
+
+def test_anonymous_visitors_are_sent_to_the_login(open_app):
+    client = open_app.test_client()
+    for endpoint, method, path in staff_routes(open_app):
+        if EXPECTED[endpoint] == "public":
+            continue
+        response = client.open(path, method=method)
+        assert response.status_code == 302, (endpoint, method, response.status_code)
+        assert response.headers["Location"].startswith("/medewerkers/inloggen"), endpoint
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_reaches_exactly_the_routes_meant_for_it(open_app, role):
+    add_staff(open_app, f"{role}@rijnwaarde.example", role)
+    checked = 0
+    for endpoint, method, path in staff_routes(open_app):
+        permission = EXPECTED[endpoint]
+        if permission == "public" or endpoint == "staff.logout":
+            continue
+        client = open_app.test_client()  # a fresh login each time: some routes change state
+        assert log_in(client, f"{role}@rijnwaarde.example").status_code == 302
+        status = client.open(path, method=method).status_code
+        if role in PERMISSIONS[permission]:
+            assert status != 403, (endpoint, method, role)
+        else:
+            assert status == 403, (endpoint, method, role, status)
+        checked += 1
+    assert checked >= len([e for e, p in EXPECTED.items() if p != "public"]) - 1
+
+
+def test_a_route_without_a_declaration_is_refused_to_everyone(database_url):
+    """Fail closed: the check refuses a staff view that forgot to say who may use it."""
+    app = create_app({**TEST_SETTINGS, "DATABASE_URL": database_url})
+    app.view_functions["staff.home"] = lambda: "open"  # as if the declaration was forgotten
+    add_staff(app, "admin@rijnwaarde.example", "admin")
+    client = app.test_client()
+    log_in(client, "admin@rijnwaarde.example")
+    assert client.get("/medewerkers/").status_code == 403

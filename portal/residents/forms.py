@@ -93,3 +93,7 @@ class LookupForm(PublicForm):
         _l("Uw volgcode"),
         validators=[DataRequired(_l("Vul uw volgcode in.")), Length(max=40), readable],
     )
+
+
+class ExperienceForm(PublicForm):
+    """ "This happens to me too" on a theme: one button, nothing else to fill in."""

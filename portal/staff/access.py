@@ -9,7 +9,7 @@ from portal.db import get_session, session_for
 from portal.domain import accounts
 from portal.i18n import lazy_gettext as _l
 from portal.models import ROLES, utcnow
-from portal.staff import bp
+from portal.staff import bp, labels
 
 # What each permission lets through. "public" pages are the sign-in steps themselves.
 PERMISSIONS: dict[str, tuple[str, ...]] = {
@@ -80,9 +80,26 @@ def _check_access():
     return None
 
 
+@bp.context_processor
+def _labels():
+    return {
+        "kind_labels": labels.KIND_LABELS,
+        "status_labels": labels.STATUS_LABELS,
+        "channel_labels": labels.CHANNEL_LABELS,
+        "hide_reason_labels": labels.HIDE_REASON_LABELS,
+        "stage_labels": labels.STAGE_LABELS,
+        "action_labels": labels.ACTION_LABELS,
+        "language_names": labels.LANGUAGE_NAMES,
+    }
+
+
 def init_app(app: Flask) -> None:
     login_manager.init_app(app)
 
     @app.context_processor
     def _staff_context():
-        return {"may": lambda permission: may(current_user, permission)}
+        return {
+            "may": lambda permission: may(current_user, permission),
+            # The staff pages that exist, so the menu only links to built ones.
+            "staff_endpoints": app.view_functions.keys(),
+        }

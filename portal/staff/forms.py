@@ -1,11 +1,12 @@
 """The staff forms. Messages are plain and translated, like the residents' ones."""
 
-from wtforms import PasswordField, SelectField, StringField
+from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
 from portal.forms import BaseForm
 from portal.i18n import lazy_gettext as _l
 from portal.models import ROLES
+from portal.staff.labels import LANGUAGE_NAMES
 
 ROLE_LABELS = {
     "admin": _l("Beheerder"),
@@ -72,3 +73,43 @@ ACCOUNT_ERRORS = {
     "contains_name": _l("Het wachtwoord mag het e-mailadres niet bevatten."),
     "too_simple": _l("Het wachtwoord is te eenvoudig. Gebruik bijvoorbeeld een paar woorden."),
 }
+
+
+class RoleForm(BaseForm):
+    role = SelectField(_l("Rol"), choices=[(role, ROLE_LABELS[role]) for role in ROLES])
+
+
+class NameForm(BaseForm):
+    name = StringField(
+        _l("Naam"),
+        validators=[DataRequired(_l("Vul een naam in.")), Length(max=120)],
+    )
+    active = BooleanField(_l("Inwoners kunnen dit kiezen"), default=True)
+
+
+class LifeDomainForm(BaseForm):
+    """A gemeente's own life domain: a Dutch name, and a name per other language."""
+
+    label = StringField(
+        _l("Naam in het Nederlands"),
+        validators=[DataRequired(_l("Vul een naam in.")), Length(max=120)],
+    )
+    active = BooleanField(_l("Inwoners kunnen dit kiezen"), default=True)
+
+
+def with_language_fields(form_class, languages):
+    """LifeDomainForm with one optional name field per offered language other than Dutch."""
+
+    class Form(form_class):
+        pass
+
+    for language in languages:
+        setattr(
+            Form,
+            f"label_{language.code}",
+            StringField(
+                _l("Naam in het %(language)s", language=LANGUAGE_NAMES[language.code]),
+                validators=[Length(max=120)],
+            ),
+        )
+    return Form

@@ -3,11 +3,12 @@
 from datetime import UTC, datetime
 
 import pytest
+from flask import url_for
 from sqlalchemy import inspect, select, text
 
 from portal import create_app
 from portal.extensions import limiter
-from portal.models import Base, ContactDetails, Submission
+from portal.models import Base, ContactDetails, Experience, Submission, Theme
 from tests.conftest import TEST_SETTINGS, csrf_token, describe, page, send
 
 RESIDENT_PAGES = (
@@ -81,13 +82,19 @@ def test_security_txt_names_a_contact_and_a_future_expiry(client):
 def test_every_post_route_refuses_a_request_without_csrf_token(app, client, db):
     """Walks the URL map, so a new form cannot forget its CSRF check."""
     describe(client)  # a draft exists, so a send without token would have something to send
-    posts = [r.rule for r in app.url_map.iter_rules() if "POST" in r.methods]
+    theme = Theme(title="Drempels", summary="Te hoge drempels.", stage="collecting", published=True)
+    db.add(theme)
+    db.commit()
+    values = {"slug": "obstakel", "theme_id": theme.id}
+    posts = [rule for rule in app.url_map.iter_rules() if "POST" in rule.methods]
     assert posts, "the portal has forms"
     for rule in posts:
-        path = rule.replace("<slug>", "obstakel")
+        with app.test_request_context():
+            path = url_for(rule.endpoint, **{arg: values.get(arg, 1) for arg in rule.arguments})
         response = client.post(path, data={"text": "x", "code": "x", "website": ""})
         assert response.status_code == 400, f"{rule} accepted a POST without CSRF token"
     assert db.scalar(select(Submission.id)) is None
+    assert db.scalar(select(Experience.id)) is None
 
 
 def test_no_ip_address_or_user_agent_is_stored(client, db):

@@ -13,12 +13,42 @@ from portal.staff.access import PERMISSIONS
 from tests.conftest import TEST_SETTINGS, add_staff, log_in
 
 EXPECTED = {
+    # Signing in and out; one's own second factor.
     "staff.login": "public",
     "staff.second_factor": "public",
     "staff.enrol_at_login": "public",
     "staff.enrol": "staff",
     "staff.logout": "staff",
     "staff.home": "staff",
+    # Moderation: the inbox, one submission, the audit trail.
+    "staff.inbox": "moderate",
+    "staff.bulk_action": "moderate",
+    "staff.submission": "moderate",
+    "staff.publish": "moderate",
+    "staff.hide": "moderate",
+    "staff.edit_text": "moderate",
+    "staff.set_themes": "moderate",
+    "staff.mark_duplicate": "moderate",
+    "staff.audit_log": "moderate",
+    # Themes: policy officers read them, moderators change them.
+    "staff.themes_list": "read",
+    "staff.theme": "read",
+    "staff.create_theme": "moderate",
+    "staff.update_theme": "moderate",
+    "staff.merge_theme": "moderate",
+    "staff.split_theme": "moderate",
+    # Administration.
+    "staff.admin_users": "administer",
+    "staff.add_user": "administer",
+    "staff.set_user_role": "administer",
+    "staff.toggle_user": "administer",
+    "staff.reset_user_totp": "administer",
+    "staff.admin_neighbourhoods": "administer",
+    "staff.add_neighbourhood": "administer",
+    "staff.update_neighbourhood": "administer",
+    "staff.admin_life_domains": "administer",
+    "staff.add_life_domain": "administer",
+    "staff.update_life_domain": "administer",
 }
 
 

@@ -1,0 +1,66 @@
+"""The words staff pages use for the portal's codes: kinds, statuses, channels, reasons."""
+
+from portal.i18n import lazy_gettext as _l
+
+KIND_LABELS = {"obstacle": _l("Obstakel"), "idea": _l("Idee")}
+STATUS_LABELS = {
+    "received": _l("Nieuw"),
+    "published": _l("Gepubliceerd"),
+    "hidden": _l("Verborgen"),
+}
+CHANNEL_LABELS = {
+    "web": _l("Website"),
+    "paper": _l("Papier"),
+    "assisted": _l("Met hulp"),
+    "phone": _l("Telefoon"),
+}
+HIDE_REASON_LABELS = {
+    "personal_data": _l("Persoonlijke gegevens"),
+    "abusive": _l("Beledigend of kwetsend"),
+    "off_topic": _l("Gaat niet over meedoen"),
+    "duplicate": _l("Dubbel"),
+}
+STAGE_LABELS = {
+    "collecting": _l("Ervaringen verzamelen"),
+    "translated": _l("Vertaald naar beleid"),
+    "acting": _l("Beleid of praktijk aanpassen"),
+    "reported": _l("Geëvalueerd en teruggekoppeld"),
+}
+ACTION_LABELS = {
+    "user.add": _l("Account gemaakt"),
+    "user.login": _l("Ingelogd"),
+    "user.set_role": _l("Rol gewijzigd"),
+    "user.enable": _l("Account aangezet"),
+    "user.disable": _l("Account uitgezet"),
+    "user.set_password": _l("Wachtwoord gewijzigd"),
+    "user.totp_enrolled": _l("App gekoppeld"),
+    "user.totp_reset": _l("App ontkoppeld"),
+    "submission.publish": _l("Gepubliceerd"),
+    "submission.hide": _l("Verborgen"),
+    "submission.edit_text": _l("Tekst aangepast"),
+    "submission.duplicate": _l("Dubbel gemarkeerd"),
+    "submission.themes": _l("Thema's gewijzigd"),
+    "theme.create": _l("Thema gemaakt"),
+    "theme.update": _l("Thema gewijzigd"),
+    "theme.merge": _l("Thema samengevoegd"),
+    "theme.split": _l("Thema gesplitst"),
+    "proposal.reject": _l("Voorstel afgewezen"),
+    "neighbourhood.add": _l("Wijk toegevoegd"),
+    "neighbourhood.update": _l("Wijk gewijzigd"),
+    "life_domain.add": _l("Leefgebied toegevoegd"),
+    "life_domain.update": _l("Leefgebied gewijzigd"),
+}
+LANGUAGE_NAMES = {
+    "nl": _l("Nederlands"),
+    "en": _l("Engels"),
+    "ar": _l("Arabisch"),
+    "tr": _l("Turks"),
+    "pl": _l("Pools"),
+    "uk": _l("Oekraïens"),
+}
+
+
+def choices(labels: dict, everything=None) -> list[tuple]:
+    """Select options from a label table, with an "any" option first when asked."""
+    options = list(labels.items())  # lazy labels: translated when the form is shown
+    return [("", everything), *options] if everything is not None else options

@@ -1,0 +1,48 @@
+"""The forms of the theme pages."""
+
+from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from portal.forms import BaseForm, optional_int, readable
+from portal.i18n import lazy_gettext as _l
+from portal.models import SUMMARY_MAX_LENGTH, TITLE_MAX_LENGTH
+from portal.staff.labels import STAGE_LABELS, choices
+
+TITLE_VALIDATORS = [
+    DataRequired(_l("Geef het thema een titel.")),
+    Length(max=TITLE_MAX_LENGTH, message=_l("De titel mag hoogstens 120 tekens hebben.")),
+    readable,
+]
+
+
+class NewThemeForm(BaseForm):
+    title = StringField(_l("Titel"), validators=TITLE_VALIDATORS)
+
+
+class ThemeForm(BaseForm):
+    title = StringField(_l("Titel"), validators=TITLE_VALIDATORS)
+    summary = TextAreaField(
+        _l("Samenvatting in gewone taal"),
+        validators=[
+            Length(
+                max=SUMMARY_MAX_LENGTH,
+                message=_l("De samenvatting mag hoogstens 5000 tekens hebben."),
+            ),
+            readable,
+        ],
+    )
+    stage = SelectField(_l("Stap in de cyclus"), choices=choices(STAGE_LABELS))
+    published = BooleanField(_l("Laat dit thema zien op de website voor inwoners"))
+
+
+class MergeForm(BaseForm):
+    target = SelectField(
+        _l("Samenvoegen met"),
+        coerce=optional_int,
+        validators=[DataRequired(_l("Kies het thema waarin dit thema opgaat."))],
+    )
+
+
+class SplitForm(BaseForm):
+    submissions = SelectMultipleField(_l("Inbreng die naar het nieuwe thema gaat"), coerce=int)
+    title = StringField(_l("Titel van het nieuwe thema"), validators=TITLE_VALIDATORS)

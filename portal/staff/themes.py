@@ -1,0 +1,160 @@
+"""The staff theme pages: the list, one theme with its figures, merge and split."""
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from portal.db import get_session
+from portal.domain import audit, themes
+from portal.i18n import gettext
+from portal.i18n import lazy_gettext as _l
+from portal.models import StaffUser, Submission, Theme
+from portal.staff import bp
+from portal.staff.access import allow, may
+from portal.staff.theme_forms import MergeForm, NewThemeForm, SplitForm, ThemeForm
+
+THEME_ERRORS = {
+    "empty_title": _l("Geef het thema een titel."),
+    "title_too_long": _l("De titel mag hoogstens 120 tekens hebben."),
+    "unknown_stage": _l("Kies een stap in de cyclus."),
+    "summary_too_long": _l("De samenvatting mag hoogstens 5000 tekens hebben."),
+    "publish_without_summary": _l(
+        "Schrijf eerst een samenvatting. Inwoners zien die als eerste op de website."
+    ),
+    "bad_merge": _l("Kies een ander thema om mee samen te voegen."),
+    "nothing_to_split": _l("Kies de inbreng die naar het nieuwe thema gaat."),
+}
+
+
+def _actor(db) -> StaffUser:
+    return db.get(StaffUser, current_user.id)
+
+
+def _theme(db, theme_id: int) -> Theme:
+    return db.get(Theme, theme_id) or abort(404)
+
+
+@bp.get("/themas")
+@allow("read")
+def themes_list():
+    db = get_session()
+    rows = [(theme, themes.figures(db, theme)) for theme in themes.active_themes(db)]
+    return render_template("staff/themes.html", rows=rows, form=NewThemeForm(formdata=None))
+
+
+@bp.post("/themas")
+@allow("moderate")
+def create_theme():
+    db = get_session()
+    form = NewThemeForm()
+    if not form.validate_on_submit():
+        rows = [(theme, themes.figures(db, theme)) for theme in themes.active_themes(db)]
+        return render_template("staff/themes.html", rows=rows, form=form), 400
+    theme = themes.create(db, _actor(db), form.title.data)
+    db.commit()
+    flash(gettext("Het thema is gemaakt."), "success")
+    return redirect(url_for(".theme", theme_id=theme.id))
+
+
+def render_theme(db, theme: Theme, status: int = 200, **forms):
+    merge_form = forms.get("merge_form") or MergeForm(formdata=None)
+    merge_form.target.choices = [("", gettext("(kies een thema)"))] + [
+        (other.id, other.title) for other in themes.active_themes(db) if other.id != theme.id
+    ]
+    split_form = forms.get("split_form") or SplitForm(formdata=None)
+    split_form.submissions.choices = [(item.id, item.text[:80]) for item in theme.submissions]
+    return (
+        render_template(
+            "staff/theme.html",
+            theme=theme,
+            merged_into=db.get(Theme, theme.merged_into_id) if theme.merged_into_id else None,
+            figures=themes.figures(db, theme),
+            form=forms.get("form")
+            or ThemeForm(
+                formdata=None,
+                title=theme.title,
+                summary=theme.summary,
+                stage=theme.stage,
+                published=theme.published,
+            ),
+            merge_form=merge_form,
+            split_form=split_form,
+            can_moderate=may(current_user, "moderate"),
+            events=audit.events_for(db, "theme", theme.id) if may(current_user, "moderate") else [],
+        ),
+        status,
+    )
+
+
+@bp.get("/themas/<int:theme_id>")
+@allow("read")
+def theme(theme_id: int):
+    db = get_session()
+    return render_theme(db, _theme(db, theme_id))
+
+
+@bp.post("/themas/<int:theme_id>")
+@allow("moderate")
+def update_theme(theme_id: int):
+    db = get_session()
+    item = _theme(db, theme_id)
+    form = ThemeForm()
+    if not form.validate_on_submit():
+        return render_theme(db, item, 400, form=form)
+    try:
+        themes.update(
+            db,
+            _actor(db),
+            item,
+            title=form.title.data,
+            summary=form.summary.data,
+            stage=form.stage.data,
+            published=form.published.data,
+        )
+    except themes.ThemeError as error:
+        field = form.summary if error.code == "publish_without_summary" else form.title
+        field.errors = [*field.errors, THEME_ERRORS[error.code]]
+        return render_theme(db, item, 400, form=form)
+    db.commit()
+    flash(gettext("Het thema is opgeslagen."), "success")
+    return redirect(url_for(".theme", theme_id=item.id))
+
+
+@bp.post("/themas/<int:theme_id>/samenvoegen")
+@allow("moderate")
+def merge_theme(theme_id: int):
+    db = get_session()
+    item = _theme(db, theme_id)
+    form = MergeForm()
+    form.target.choices = [(other.id, other.title) for other in themes.active_themes(db)]
+    if not form.validate_on_submit():
+        return render_theme(db, item, 400, merge_form=form)
+    target = _theme(db, form.target.data)
+    try:
+        themes.merge(db, _actor(db), item, target)
+    except themes.ThemeError as error:
+        form.target.errors = [THEME_ERRORS[error.code]]
+        return render_theme(db, item, 400, merge_form=form)
+    db.commit()
+    flash(gettext("De thema's zijn samengevoegd."), "success")
+    return redirect(url_for(".theme", theme_id=target.id))
+
+
+@bp.post("/themas/<int:theme_id>/splitsen")
+@allow("moderate")
+def split_theme(theme_id: int):
+    db = get_session()
+    item = _theme(db, theme_id)
+    form = SplitForm()
+    form.submissions.choices = [(s.id, s.text[:80]) for s in item.submissions]
+    if not form.validate_on_submit():
+        return render_theme(db, item, 400, split_form=form)
+    chosen = list(db.scalars(select(Submission).where(Submission.id.in_(form.submissions.data))))
+    try:
+        new = themes.split(db, _actor(db), item, chosen, form.title.data)
+    except themes.ThemeError as error:
+        form.submissions.errors = [THEME_ERRORS[error.code]]
+        return render_theme(db, item, 400, split_form=form)
+    db.commit()
+    flash(gettext("Het nieuwe thema is gemaakt met de gekozen inbreng."), "success")
+    return redirect(url_for(".theme", theme_id=new.id))

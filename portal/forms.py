@@ -4,6 +4,7 @@ import re
 
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
 from portal.domain import text
@@ -85,6 +86,11 @@ class OfferedSelectField(_OfferedChoice, SelectField):
 
 class OfferedRadioField(_OfferedChoice, RadioField):
     pass
+
+
+def options(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms choices."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 def optional_int(value):

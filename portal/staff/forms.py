@@ -3,7 +3,7 @@
 from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
-from portal.forms import BaseForm
+from portal.forms import BaseForm, options
 from portal.i18n import lazy_gettext as _l
 from portal.models import ROLES
 from portal.staff.labels import LANGUAGE_NAMES
@@ -52,7 +52,7 @@ class UserForm(BaseForm):
         validators=[DataRequired(_l("Vul een e-mailadres in.")), Length(max=254)],
     )
     role = SelectField(
-        _l("Rol"), choices=[(role, ROLE_LABELS[role]) for role in ROLES], default="moderator"
+        _l("Rol"), choices=options((role, ROLE_LABELS[role]) for role in ROLES), default="moderator"
     )
     password = PasswordField(
         _l("Eerste wachtwoord"),
@@ -76,7 +76,7 @@ ACCOUNT_ERRORS = {
 
 
 class RoleForm(BaseForm):
-    role = SelectField(_l("Rol"), choices=[(role, ROLE_LABELS[role]) for role in ROLES])
+    role = SelectField(_l("Rol"), choices=options((role, ROLE_LABELS[role]) for role in ROLES))
 
 
 class NameForm(BaseForm):

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from portal.db import get_session
 from portal.domain import audit, moderation, places, receipts, submissions, themes
 from portal.domain.moderation import Cursor, InboxFilter
+from portal.forms import options
 from portal.i18n import gettext
 from portal.i18n import lazy_gettext as _l
 from portal.models import StaffUser, Submission, Theme
@@ -42,6 +43,10 @@ def _theme_choices(db) -> list[tuple[str, str]]:
     return [(str(theme.id), theme.title) for theme in themes.active_themes(db)]
 
 
+def _theme_options(db):
+    return options((theme.id, theme.title) for theme in themes.active_themes(db))
+
+
 def filter_form(db) -> InboxFilterForm:
     return InboxFilterForm(
         request.args,
@@ -73,7 +78,7 @@ def inbox():
     )
     page = moderation.inbox(db, filters, Cursor.decode(request.args.get("na")))
     bulk = BulkForm()
-    bulk.theme.choices = [("", gettext("(geen)")), *_theme_choices(db)]
+    bulk.theme.choices = options([("", gettext("(geen)")), *_theme_choices(db)])
     next_args = {**request.args.to_dict(), "na": page.next.encode()} if page.next else None
     return render_template(
         "staff/inbox.html",
@@ -95,7 +100,7 @@ def _chosen(field) -> int | None:
 def bulk_action():
     db = get_session()
     form = BulkForm()
-    form.theme.choices = [("", ""), *_theme_choices(db)]
+    form.theme.choices = options([("", ""), *_theme_choices(db)])
     back = request.form.get("terug") or url_for(".inbox")
     back = back if back.startswith("/medewerkers/inbox") else url_for(".inbox")
     if not form.validate_on_submit():
@@ -133,7 +138,7 @@ def render_submission(db, submission: Submission, status: int = 200, **forms):
     themes_form = forms.get("themes_form") or ThemesForm(
         formdata=None, themes=[theme.id for theme in submission.themes]
     )
-    themes_form.themes.choices = [(theme.id, theme.title) for theme in themes.active_themes(db)]
+    themes_form.themes.choices = _theme_options(db)
     edit_form = forms.get("edit_form") or EditTextForm(formdata=None, text=submission.text)
     return (
         render_template(
@@ -219,7 +224,7 @@ def set_themes(submission_id: int):
     db = get_session()
     item = _submission(db, submission_id)
     form = ThemesForm()
-    form.themes.choices = [(theme.id, theme.title) for theme in themes.active_themes(db)]
+    form.themes.choices = _theme_options(db)
     if not form.validate_on_submit():
         return render_submission(db, item, 400, themes_form=form)
     chosen = list(db.scalars(select(Theme).where(Theme.id.in_(form.themes.data or []))))

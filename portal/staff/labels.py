@@ -1,5 +1,8 @@
 """The words staff pages use for the portal's codes: kinds, statuses, channels, reasons."""
 
+from wtforms.fields.choices import SelectChoice
+
+from portal.forms import options
 from portal.i18n import lazy_gettext as _l
 
 KIND_LABELS = {"obstacle": _l("Obstakel"), "idea": _l("Idee")}
@@ -60,7 +63,7 @@ LANGUAGE_NAMES = {
 }
 
 
-def choices(labels: dict, everything=None) -> list[tuple]:
+def choices(labels: dict, everything=None) -> list[SelectChoice]:
     """Select options from a label table, with an "any" option first when asked."""
-    options = list(labels.items())  # lazy labels: translated when the form is shown
-    return [("", everything), *options] if everything is not None else options
+    pairs = list(labels.items())  # lazy labels: translated when the form is shown
+    return options([("", everything), *pairs] if everything is not None else pairs)

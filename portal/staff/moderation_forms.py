@@ -3,7 +3,7 @@
 from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from portal.forms import BaseForm, OfferedSelectField, optional_int, readable
+from portal.forms import BaseForm, OfferedSelectField, optional_int, options, readable
 from portal.i18n import lazy_gettext as _l
 from portal.models import TEXT_MAX_LENGTH
 from portal.staff.labels import (
@@ -34,9 +34,9 @@ class InboxFilterForm(BaseForm):
 
     def __init__(self, *args, neighbourhoods, life_domains, themes, **kwargs):
         super().__init__(*args, **kwargs)
-        self.neighbourhood.choices = [("", ANY), *neighbourhoods]
-        self.life_domain.choices = [("", ANY), *life_domains]
-        self.theme.choices = [("", ANY), ("0", _l("Nog geen thema")), *themes]
+        self.neighbourhood.choices = options([("", ANY), *neighbourhoods])
+        self.life_domain.choices = options([("", ANY), *life_domains])
+        self.theme.choices = options([("", ANY), ("0", _l("Nog geen thema")), *themes])
 
 
 class HideForm(BaseForm):
@@ -75,11 +75,13 @@ class BulkForm(BaseForm):
     ids = SelectMultipleField(_l("Gekozen inbreng"), coerce=int, validate_choice=False)
     action = SelectField(
         _l("Wat wilt u doen met de gekozen inbreng?"),
-        choices=[
-            ("publish", _l("Publiceren")),
-            ("hide", _l("Verbergen")),
-            ("theme", _l("Aan een thema toevoegen")),
-        ],
+        choices=options(
+            [
+                ("publish", _l("Publiceren")),
+                ("hide", _l("Verbergen")),
+                ("theme", _l("Aan een thema toevoegen")),
+            ]
+        ),
     )
     reason = SelectField(
         _l("Reden om te verbergen"), choices=choices(HIDE_REASON_LABELS, _l("(geen)"))

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from portal.db import get_session
 from portal.domain import audit, themes
+from portal.forms import options
 from portal.i18n import gettext
 from portal.i18n import lazy_gettext as _l
 from portal.models import StaffUser, Submission, Theme
@@ -56,13 +57,18 @@ def create_theme():
     return redirect(url_for(".theme", theme_id=theme.id))
 
 
+def _member_options(theme: Theme):
+    return options((item.id, item.text[:80]) for item in theme.submissions)
+
+
 def render_theme(db, theme: Theme, status: int = 200, **forms):
     merge_form = forms.get("merge_form") or MergeForm(formdata=None)
-    merge_form.target.choices = [("", gettext("(kies een thema)"))] + [
-        (other.id, other.title) for other in themes.active_themes(db) if other.id != theme.id
-    ]
+    merge_form.target.choices = options(
+        [("", gettext("(kies een thema)"))]
+        + [(other.id, other.title) for other in themes.active_themes(db) if other.id != theme.id]
+    )
     split_form = forms.get("split_form") or SplitForm(formdata=None)
-    split_form.submissions.choices = [(item.id, item.text[:80]) for item in theme.submissions]
+    split_form.submissions.choices = _member_options(theme)
     return (
         render_template(
             "staff/theme.html",
@@ -126,7 +132,7 @@ def merge_theme(theme_id: int):
     db = get_session()
     item = _theme(db, theme_id)
     form = MergeForm()
-    form.target.choices = [(other.id, other.title) for other in themes.active_themes(db)]
+    form.target.choices = options((other.id, other.title) for other in themes.active_themes(db))
     if not form.validate_on_submit():
         return render_theme(db, item, 400, merge_form=form)
     target = _theme(db, form.target.data)
@@ -146,7 +152,7 @@ def split_theme(theme_id: int):
     db = get_session()
     item = _theme(db, theme_id)
     form = SplitForm()
-    form.submissions.choices = [(s.id, s.text[:80]) for s in item.submissions]
+    form.submissions.choices = _member_options(item)
     if not form.validate_on_submit():
         return render_theme(db, item, 400, split_form=form)
     chosen = list(db.scalars(select(Submission).where(Submission.id.in_(form.submissions.data))))

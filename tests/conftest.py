@@ -42,20 +42,23 @@ def app(database_url):
 @pytest.fixture(autouse=True)
 def _empty_tables(request):
     """Every test that touched the database leaves only the migrated reference data."""
-    app = request.getfixturevalue("app") if "database_url" in request.fixturenames else None
+    app = request.getfixturevalue("app") if "app" in request.fixturenames else None
     yield
-    if app is None:
-        return
+    if app is not None:
+        empty_tables(app)
+        limiter.reset()
+
+
+def empty_tables(app) -> None:
+    """Delete every row except the built-in life domains the migrations seed."""
     with session_for(app) as session:
         for table in reversed(Base.metadata.sorted_tables):
             if table.name == "life_domain":
-                session.execute(
-                    delete(table).where(table.c.slug.not_in(list(BUILTIN_LIFE_DOMAINS)))
-                )
+                builtin = list(BUILTIN_LIFE_DOMAINS)
+                session.execute(delete(table).where(table.c.slug.not_in(builtin)))
             else:
                 session.execute(delete(table))
         session.commit()
-    limiter.reset()
 
 
 @pytest.fixture

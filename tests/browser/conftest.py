@@ -16,13 +16,12 @@ import os
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, Response, sync_playwright
-from sqlalchemy import delete
 
 from portal import create_app
 from portal.db import engine_for, session_for
 from portal.domain import demo
-from portal.models import ContactDetails, Draft, Neighbourhood, Submission
 from tests import chromium
+from tests.conftest import empty_tables
 from tests.servers import running_server
 
 SECRET_KEY = "browser-suite-secret-key-that-is-long-enough-0123456789"
@@ -70,10 +69,7 @@ def portal(portal_server, database_url):
         yield portal_server
     finally:
         # Leave what tests/conftest.py promises every test: the reference data and nothing else.
-        with session_for(app) as session:
-            for model in (ContactDetails, Submission, Draft, Neighbourhood):
-                session.execute(delete(model))
-            session.commit()
+        empty_tables(app)
         engine_for(app).dispose()
 
 

@@ -53,8 +53,10 @@ EXPECTED = {
 
 
 @pytest.fixture(scope="module")
-def open_app(database_url):
-    """The portal without CSRF checks, so a POST reaches the access check itself."""
+def open_app(app, database_url):
+    """The portal without CSRF checks, so a POST reaches the access check itself.
+
+    (It asks for `app` too, so the tables are emptied after each test as usual.)"""
     return create_app({**TEST_SETTINGS, "DATABASE_URL": database_url, "WTF_CSRF_ENABLED": False})
 
 
@@ -119,7 +121,7 @@ def test_each_role_reaches_exactly_the_routes_meant_for_it(open_app, role):
     )
 
 
-def test_a_route_without_a_declaration_is_refused_to_everyone(database_url):
+def test_a_route_without_a_declaration_is_refused_to_everyone(app, database_url):
     """Fail closed: the check refuses a staff view that forgot to say who may use it."""
     app = create_app({**TEST_SETTINGS, "DATABASE_URL": database_url})
     app.view_functions["staff.home"] = lambda: "open"  # as if the declaration was forgotten

@@ -89,7 +89,7 @@ def test_five_failures_lock_the_name_for_known_and_unknown_accounts(client, mode
     assert log_in(client, "ander@rijnwaarde.example").status_code == 302
 
 
-def test_logins_are_limited_per_client(database_url):
+def test_logins_are_limited_per_client(app, database_url):
     app = create_app(
         {**TEST_SETTINGS, "DATABASE_URL": database_url, "RATELIMIT_LOGIN": "3 per minute"}
     )

@@ -192,7 +192,24 @@ def reset_second_factor(email: str):
     click.echo(f"The second factor of {email} is reset; its sessions have ended.")
 
 
+@click.command("cluster-eval")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def cluster_eval(path: str):
+    """Measure theme suggestions, cluster proposals and duplicate detection on a labelled
+    JSONL corpus (id, text, theme, dup_group); prints one JSON object."""
+    import json
+
+    from portal.domain import cluster_eval as evaluation
+
+    try:
+        records = evaluation.read_jsonl(path)
+    except (ValueError, KeyError) as error:
+        raise click.ClickException(f"{path} is not a labelled corpus: {error}") from None
+    click.echo(json.dumps(evaluation.evaluate(records), ensure_ascii=False))
+
+
 def init_app(app: Flask) -> None:
+    app.cli.add_command(cluster_eval)
     app.cli.add_command(db_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(users_cli)

@@ -98,8 +98,4 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def _staff_context():
-        return {
-            "may": lambda permission: may(current_user, permission),
-            # The staff pages that exist, so the menu only links to built ones.
-            "staff_endpoints": app.view_functions.keys(),
-        }
+        return {"may": lambda permission: may(current_user, permission)}

@@ -22,6 +22,7 @@ from portal.staff.moderation_forms import (
     InboxFilterForm,
     ThemesForm,
 )
+from portal.staff.suggestions import hints_for
 
 MODERATION_ERRORS = {
     "unknown_reason": _l("Kies waarom u dit verbergt."),
@@ -140,6 +141,7 @@ def render_submission(db, submission: Submission, status: int = 200, **forms):
     )
     themes_form.themes.choices = _theme_options(db)
     edit_form = forms.get("edit_form") or EditTextForm(formdata=None, text=submission.text)
+    theme_hints, similar = hints_for(db, submission)
     return (
         render_template(
             "staff/submission.html",
@@ -161,6 +163,8 @@ def render_submission(db, submission: Submission, status: int = 200, **forms):
             duplicate_form=forms.get("duplicate_form") or DuplicateForm(formdata=None),
             events=audit.events_for(db, "submission", submission.id),
             receipt=receipts.display(submission.receipt_code),
+            theme_hints=theme_hints,
+            similar=similar,
         ),
         status,
     )

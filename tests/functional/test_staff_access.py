@@ -30,6 +30,11 @@ EXPECTED = {
     "staff.set_themes": "moderate",
     "staff.mark_duplicate": "moderate",
     "staff.audit_log": "moderate",
+    # Suggestions and proposals for new themes.
+    "staff.add_suggested_theme": "moderate",
+    "staff.proposals": "moderate",
+    "staff.accept_proposal": "moderate",
+    "staff.reject_proposal": "moderate",
     # Themes: policy officers read them, moderators change them.
     "staff.themes_list": "read",
     "staff.theme": "read",

@@ -26,6 +26,8 @@ MAX_PROPOSAL_INPUT = 10_000  # the newest unassigned submissions a proposal look
 class _Version:
     last_id: int
     count: int
+    oldest: datetime | None
+    newest: datetime | None
     moderated: datetime | None
     themes: datetime | None
     theme_count: int
@@ -46,24 +48,37 @@ class SuggestionIndex:
 
         version = _version(session)
         with self._lock:
-            if self._index is None or self._version is None or version.count < self._version.count:
+            stale = self._index is not None and version != self._version
+            if stale and not self._catch_up(session, self._version, version):
+                self._index = None
+            if self._index is None:
                 self._index = clustering.Index(
                     _documents(session), theme_texts=_theme_texts(session)
                 )
-            elif version != self._version:
-                old = self._version
-                changed = Submission.id > old.last_id
-                if old.moderated is None:
-                    changed |= Submission.moderated_at.is_not(None)
-                else:  # >=: two changes within one clock tick are both seen
-                    changed |= Submission.moderated_at >= old.moderated
-                ids = list(session.scalars(select(Submission.id).where(changed)))
-                if ids:
-                    self._index.add(_documents(session, ids))
-                if (version.themes, version.theme_count) != (old.themes, old.theme_count):
-                    self._index.set_theme_texts(_theme_texts(session))
             self._version = version
             return self._index
+
+    def _catch_up(self, session: Session, old: _Version, new: _Version) -> bool:
+        """Add what is new and replace what a moderator changed; False when only a rebuild
+        can be right (rows were removed, as the tests and retention scripts may do)."""
+        if new.last_id < old.last_id or new.count < old.count or new.oldest != old.oldest:
+            return False
+        added = new.count - old.count
+        if not added and new.newest != old.newest:
+            return False
+        changed = Submission.id > old.last_id
+        if old.moderated is None:
+            changed |= Submission.moderated_at.is_not(None)
+        else:  # >=: two changes within one clock tick are both seen
+            changed |= Submission.moderated_at >= old.moderated
+        ids = list(session.scalars(select(Submission.id).where(changed)))
+        if len([i for i in ids if i > old.last_id]) != added:
+            return False  # rows came and went in between: counting no longer adds up
+        if ids:
+            self._index.add(_documents(session, ids))
+        if (new.themes, new.theme_count) != (old.themes, old.theme_count):
+            self._index.set_theme_texts(_theme_texts(session))
+        return True
 
     def proposals(self, session: Session) -> list:
         """Proposed new themes from unassigned submissions, minus rejected ones."""
@@ -81,11 +96,17 @@ class SuggestionIndex:
 
 
 def _version(session: Session) -> _Version:
-    last_id, count, moderated = session.execute(
-        select(func.max(Submission.id), func.count(), func.max(Submission.moderated_at))
+    last_id, count, oldest, newest, moderated = session.execute(
+        select(
+            func.max(Submission.id),
+            func.count(),
+            func.min(Submission.created_at),
+            func.max(Submission.created_at),
+            func.max(Submission.moderated_at),
+        )
     ).one()
     updated, theme_count = session.execute(select(func.max(Theme.updated_at), func.count())).one()
-    return _Version(last_id or 0, count, moderated, updated, theme_count)
+    return _Version(last_id or 0, count, oldest, newest, moderated, updated, theme_count)
 
 
 def _documents(session: Session, ids: list[int] | None = None):

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import and_, exists, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from portal.domain import audit, text
 from portal.models import (
@@ -78,7 +78,8 @@ class InboxPage:
 def inbox(
     session: Session, filters: InboxFilter, after: Cursor | None = None, size: int = PAGE_SIZE
 ) -> InboxPage:
-    query = select(Submission)
+    # The page shows each row's themes and wijk: load them with the page, not row by row.
+    query = select(Submission).options(selectinload(Submission.themes))
     for column in ("kind", "status", "channel", "language", "neighbourhood_id", "life_domain_id"):
         value = getattr(filters, column)
         if value is not None:

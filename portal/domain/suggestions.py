@@ -10,6 +10,7 @@ and theme titles and summaries are refreshed. Moderators decide; nothing here as
 
 import hashlib
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -20,6 +21,7 @@ from portal.domain import audit, themes
 from portal.models import RejectedProposal, StaffUser, Submission, Theme, theme_submission
 
 MAX_PROPOSAL_INPUT = 10_000  # the newest unassigned submissions a proposal looks at
+SYNC_BUILD_LIMIT = 20_000  # with more submissions, the index is built in the background
 
 
 @dataclass(frozen=True)
@@ -34,29 +36,52 @@ class _Version:
 
 
 class SuggestionIndex:
-    """A clustering.Index over all submissions, refreshed from the database on demand."""
+    """A clustering.Index over all submissions, refreshed from the database on demand.
 
-    def __init__(self):
+    A small index is built on first use; a large one (minutes of work at 100,000 texts) is
+    built in a background thread, and until it is ready `current` answers None so a page can
+    say "not ready yet" instead of making a moderator wait.
+    """
+
+    def __init__(self, new_session: Callable[[], Session]):
+        self._new_session = new_session  # a session of its own, for the background build
         self._lock = threading.Lock()
         self._index = None
         self._version: _Version | None = None
+        self._building = False
         self._proposals: tuple[_Version, list] | None = None
 
-    def current(self, session: Session):
-        """The index, brought up to date with the database."""
-        from portal.domain import clustering  # numpy, scipy: loaded on first use only
-
+    def current(self, session: Session, wait: bool = False):
+        """The index, brought up to date with the database; None while it is being built."""
         version = _version(session)
         with self._lock:
             stale = self._index is not None and version != self._version
             if stale and not self._catch_up(session, self._version, version):
                 self._index = None
             if self._index is None:
-                self._index = clustering.Index(
-                    _documents(session), theme_texts=_theme_texts(session)
-                )
+                if not wait and version.count > SYNC_BUILD_LIMIT:
+                    self._build_in_background()
+                    return None
+                self._index = _build(session)
             self._version = version
             return self._index
+
+    def _build_in_background(self) -> None:
+        if self._building:
+            return
+        self._building = True
+
+        def build():
+            try:
+                with self._new_session() as session:
+                    version = _version(session)
+                    index = _build(session)
+                with self._lock:
+                    self._index, self._version = index, version
+            finally:
+                self._building = False
+
+        threading.Thread(target=build, name="suggestion-index", daemon=True).start()
 
     def _catch_up(self, session: Session, old: _Version, new: _Version) -> bool:
         """Add what is new and replace what a moderator changed; False when only a rebuild
@@ -93,6 +118,12 @@ class SuggestionIndex:
                 self._proposals = (version, found)
         rejected = set(session.scalars(select(RejectedProposal.signature)))
         return [proposal for proposal in found if signature(proposal.members) not in rejected]
+
+
+def _build(session: Session):
+    from portal.domain import clustering  # numpy, scipy: loaded on first use only
+
+    return clustering.Index(_documents(session), theme_texts=_theme_texts(session))
 
 
 def _version(session: Session) -> _Version:
@@ -173,9 +204,12 @@ class SimilarHint:
 
 def for_submission(
     session: Session, index: SuggestionIndex, submission: Submission
-) -> tuple[list[ThemeHint], list[SimilarHint]]:
-    """Likely themes (not those it already has) and the most similar submissions."""
+) -> tuple[list[ThemeHint], list[SimilarHint]] | None:
+    """Likely themes (not those it already has) and the most similar submissions; None
+    while the index is still being built."""
     current = index.current(session)
+    if current is None:
+        return None
     own = {theme.id for theme in submission.themes}
     theme_hints = [
         ThemeHint(session.get(Theme, hint.theme), hint.score, hint.shared)

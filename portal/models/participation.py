@@ -107,6 +107,9 @@ class Submission(Base):
 
     life_domain: Mapped[LifeDomain | None] = relationship(lazy="joined")
     neighbourhood: Mapped[Neighbourhood | None] = relationship(lazy="joined")
+    themes: Mapped[list["Theme"]] = relationship(  # noqa: F821  (portal.models.themes)
+        secondary="theme_submission", back_populates="submissions", order_by="Theme.title"
+    )
     contact: Mapped["ContactDetails | None"] = relationship(
         back_populates="submission", uselist=False, lazy="select"
     )

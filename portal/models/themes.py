@@ -60,7 +60,9 @@ class Theme(Base):
     )
 
     submissions: Mapped[list[Submission]] = relationship(
-        secondary=theme_submission, backref="themes", order_by=Submission.created_at.desc()
+        secondary=theme_submission,
+        back_populates="themes",
+        order_by=Submission.created_at.desc(),
     )
 
 

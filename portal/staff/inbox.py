@@ -141,7 +141,7 @@ def render_submission(db, submission: Submission, status: int = 200, **forms):
     )
     themes_form.themes.choices = _theme_options(db)
     edit_form = forms.get("edit_form") or EditTextForm(formdata=None, text=submission.text)
-    theme_hints, similar = hints_for(db, submission)
+    hints = hints_for(db, submission)
     return (
         render_template(
             "staff/submission.html",
@@ -163,8 +163,9 @@ def render_submission(db, submission: Submission, status: int = 200, **forms):
             duplicate_form=forms.get("duplicate_form") or DuplicateForm(formdata=None),
             events=audit.events_for(db, "submission", submission.id),
             receipt=receipts.display(submission.receipt_code),
-            theme_hints=theme_hints,
-            similar=similar,
+            hints_ready=hints is not None,
+            theme_hints=hints[0] if hints else [],
+            similar=hints[1] if hints else [],
         ),
         status,
     )

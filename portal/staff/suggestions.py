@@ -9,7 +9,7 @@ from sqlalchemy import select
 from wtforms import IntegerField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, ValidationError
 
-from portal.db import get_session
+from portal.db import get_session, session_for
 from portal.domain import moderation, suggestions
 from portal.domain.suggestions import SuggestionIndex
 from portal.forms import BaseForm
@@ -40,11 +40,14 @@ class AcceptForm(RejectForm):
 
 
 def suggestion_index() -> SuggestionIndex:
-    return current_app.extensions.setdefault("suggestions", SuggestionIndex())
+    app = current_app._get_current_object()
+    return app.extensions.setdefault(
+        "suggestions", SuggestionIndex(lambda: session_for(app, write=False))
+    )
 
 
 def hints_for(db, submission: Submission):
-    """(theme hints, similar submissions) for the submission page."""
+    """(theme hints, similar submissions) for the submission page; None while not ready."""
     return suggestions.for_submission(db, suggestion_index(), submission)
 
 

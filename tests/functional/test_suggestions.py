@@ -5,6 +5,8 @@ moderators see its suggestions with their reasons, can act on them, and that the
 follows what happens in the database.
 """
 
+import threading
+
 from sqlalchemy import select
 
 from portal.domain import submissions, themes
@@ -179,3 +181,24 @@ def test_new_input_is_suggested_as_soon_as_it_arrives(staff, writer):
     assert not any(href.endswith(tuple(f"/{i}" for i in (first,))) for href in similar_to(first))
     newer = _add(writer, STOEP[1:2])[0]  # arrives after the index was built
     assert similar_to(first)[0].endswith(f"/inbreng/{newer}")
+
+
+def test_a_large_index_is_built_in_the_background_while_the_page_says_so(
+    app, staff, writer, monkeypatch
+):
+    from portal.domain import suggestions as domain
+    from portal.staff.suggestions import suggestion_index
+
+    monkeypatch.setattr(domain, "SYNC_BUILD_LIMIT", 0)  # as if there were 100,000 already
+    app.extensions.pop("suggestions", None)  # a worker that has not built its index yet
+    ids = _add(writer, STOEP)
+    client = staff("moderator")
+    waiting = page(client.get(f"/medewerkers/inbreng/{ids[0]}"))
+    assert "worden nog voorbereid" in waiting.get_text()
+    for builder in [t for t in threading.enumerate() if t.name == "suggestion-index"]:
+        builder.join(timeout=30)  # it may also have finished already
+    with app.app_context():
+        assert suggestion_index()._index is not None
+    ready = page(client.get(f"/medewerkers/inbreng/{ids[0]}"))
+    assert "worden nog voorbereid" not in ready.get_text()
+    assert ready.select(".hints li > a[href*='/inbreng/']")

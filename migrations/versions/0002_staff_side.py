@@ -169,6 +169,9 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("theme_id", "submission_id", name=op.f("pk_theme_submission")),
     )
+    op.create_index(
+        "ix_theme_submission_submission_id", "theme_submission", ["submission_id"], unique=False
+    )
     with op.batch_alter_table("life_domain", schema=None) as batch_op:
         batch_op.add_column(sa.Column("translations", sa.JSON(), nullable=True))
 
@@ -184,6 +187,12 @@ def upgrade() -> None:
         batch_op.create_index("ix_submission_inbox", ["created_at", "id"], unique=False)
         batch_op.create_index(
             "ix_submission_status_inbox", ["status", "created_at", "id"], unique=False
+        )
+        batch_op.create_index(
+            "ix_submission_channel_inbox", ["channel", "created_at", "id"], unique=False
+        )
+        batch_op.create_index(
+            "ix_submission_language_inbox", ["language", "created_at", "id"], unique=False
         )
         batch_op.create_foreign_key(
             batch_op.f("fk_submission_duplicate_of_id_submission"),
@@ -209,6 +218,8 @@ def downgrade() -> None:
         batch_op.drop_constraint(
             batch_op.f("fk_submission_duplicate_of_id_submission"), type_="foreignkey"
         )
+        batch_op.drop_index("ix_submission_language_inbox")
+        batch_op.drop_index("ix_submission_channel_inbox")
         batch_op.drop_index("ix_submission_status_inbox")
         batch_op.drop_index("ix_submission_inbox")
         batch_op.drop_index(batch_op.f("ix_submission_duplicate_of_id"))
@@ -221,6 +232,7 @@ def downgrade() -> None:
     with op.batch_alter_table("life_domain", schema=None) as batch_op:
         batch_op.drop_column("translations")
 
+    op.drop_index("ix_theme_submission_submission_id", table_name="theme_submission")
     op.drop_table("theme_submission")
     with op.batch_alter_table("staff_session", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_staff_session_user_id"))

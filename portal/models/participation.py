@@ -79,6 +79,8 @@ class Submission(Base):
         # The inbox: newest first, by keyset on (created_at, id), optionally by status.
         Index("ix_submission_inbox", "created_at", "id"),
         Index("ix_submission_status_inbox", "status", "created_at", "id"),
+        Index("ix_submission_channel_inbox", "channel", "created_at", "id"),
+        Index("ix_submission_language_inbox", "language", "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

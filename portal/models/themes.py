@@ -7,6 +7,7 @@ from sqlalchemy import (
     Column,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Table,
@@ -29,6 +30,8 @@ theme_submission = Table(
     Column("theme_id", ForeignKey("theme.id", ondelete="CASCADE"), primary_key=True),
     Column("submission_id", ForeignKey("submission.id", ondelete="CASCADE"), primary_key=True),
     Column("assigned_at", DateTime(timezone=True), nullable=False, default=utcnow),
+    # The primary key starts with theme_id; "which themes has this submission" needs its own.
+    Index("ix_theme_submission_submission_id", "submission_id"),
 )
 
 

@@ -1,5 +1,6 @@
 """Operator commands: `flask --app portal db upgrade`, `flask --app portal demo load`, ..."""
 
+import os
 import sys
 from pathlib import Path
 
@@ -11,6 +12,8 @@ from portal.db import session_for
 from portal.models import ROLES
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+# For trying the staff pages on a development machine only; `demo load` refuses in production.
+DEMO_PASSWORD = "rijnwaarde-demo-wachtwoord"  # noqa: S105
 
 db_cli = AppGroup("db", help="The database schema (Alembic migrations).")
 demo_cli = AppGroup("demo", help="Demo content for the gemeente Rijnwaarde.")
@@ -56,16 +59,23 @@ def current():
 
 @demo_cli.command("load")
 def load_demo():
-    """Load the demo gemeente Rijnwaarde: wijken and a few submissions. Safe to run twice."""
+    """Load the demo gemeente Rijnwaarde: wijken, submissions, themes and, outside
+    production, a staff account per role (password from DEMO_STAFF_PASSWORD). Safe to run
+    twice."""
     from portal.domain import demo
 
+    production = current_app.config["PORTAL_ENV"] == "production"
+    password = None if production else os.environ.get("DEMO_STAFF_PASSWORD", DEMO_PASSWORD)
     with session_for(current_app) as session:
-        added = demo.load(session)
+        added = demo.load(session, staff_password=password)
         session.commit()
     click.echo(
         f"Demo content: {added['neighbourhoods']} wijken and "
-        f"{added['submissions']} submissions added."
+        f"{added['submissions']} submissions added, {added['themes']} themes."
     )
+    if added["staff"]:
+        accounts = ", ".join(email for email, _role in demo.STAFF)
+        click.echo(f"Demo staff accounts ({accounts}) with password: {password}")
 
 
 def _read_password() -> str:

@@ -1,11 +1,37 @@
-"""Demo content: the made-up gemeente Rijnwaarde, its wijken and a few submissions."""
+"""Demo content: the made-up gemeente Rijnwaarde, its wijken, a few submissions and themes,
+and (outside production) staff accounts to try the staff pages with."""
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from portal.domain import submissions
+from portal.domain import accounts, moderation, submissions, themes
 from portal.domain.submissions import Answers
-from portal.models import LifeDomain, Neighbourhood, Submission
+from portal.models import LifeDomain, Neighbourhood, StaffUser, Submission, Theme
+
+# One account per role, for trying the staff pages; never created in production.
+STAFF = (
+    ("beheer@rijnwaarde.example", "admin"),
+    ("moderator@rijnwaarde.example", "moderator"),
+    ("wijkteam@rijnwaarde.example", "wijkteam"),
+    ("beleid@rijnwaarde.example", "policy"),
+)
+# (title, summary, stage, indexes into SUBMISSIONS)
+THEMES = (
+    (
+        "Gebouwen waar je niet in kunt",
+        "Inwoners met een rolstoel of rollator kunnen sommige gebouwen niet in, zoals het "
+        "wijkcentrum in het Centrum. Ze missen daardoor activiteiten in hun eigen buurt.",
+        "acting",
+        (0,),
+    ),
+    (
+        "Brieven die moeilijk te begrijpen zijn",
+        "Brieven van de gemeente hebben moeilijke woorden. Inwoners weten dan niet wat ze moeten "
+        "doen of wie ze kunnen bellen.",
+        "translated",
+        (1,),
+    ),
+)
 
 NEIGHBOURHOODS = (
     "Centrum",
@@ -93,9 +119,14 @@ SUBMISSIONS = (
 )
 
 
-def load(session: Session) -> dict[str, int]:
-    """Add whatever of the demo content is missing; running it again adds nothing."""
-    added = {"neighbourhoods": 0, "submissions": 0}
+def load(session: Session, staff_password: str | None = None) -> dict[str, int]:
+    """Add whatever of the demo content is missing; running it again adds nothing.
+
+    With `staff_password`, also one staff account per role with that password.
+    """
+    added = {"neighbourhoods": 0, "submissions": 0, "themes": 0, "staff": 0}
+    if staff_password:
+        added["staff"] = _load_staff(session, staff_password)
     existing = set(session.scalars(select(Neighbourhood.name)))
     for position, name in enumerate(NEIGHBOURHOODS, start=1):
         if name not in existing:
@@ -105,10 +136,18 @@ def load(session: Session) -> dict[str, int]:
 
     if session.scalar(select(func.count()).select_from(Submission)):
         return added
+    added["submissions"], rows = _load_submissions(session)
+    if not session.scalar(select(func.count()).select_from(Theme)):
+        added["themes"] = _load_themes(session, rows)
+    return added
+
+
+def _load_submissions(session: Session) -> tuple[int, list[Submission]]:
     domains = {d.slug: d.id for d in session.scalars(select(LifeDomain))}
     wijken = {n.name: n.id for n in session.scalars(select(Neighbourhood))}
+    rows = []
     for kind, domain, wijk, height, language, text in SUBMISSIONS:
-        submissions.submit(
+        row = submissions.submit(
             session,
             Answers(
                 kind=kind,
@@ -119,5 +158,26 @@ def load(session: Session) -> dict[str, int]:
                 height=height,
             ),
         )
-        added["submissions"] += 1
+        rows.append(row)
+    return len(rows), rows
+
+
+def _load_themes(session: Session, rows: list[Submission]) -> int:
+    for title, summary, stage, members in THEMES:
+        theme = themes.create(session, None, title, summary, [rows[i] for i in members])
+        themes.update(
+            session, None, theme, title=title, summary=summary, stage=stage, published=True
+        )
+        for i in members:
+            moderation.publish(session, None, rows[i])
+    return len(THEMES)
+
+
+def _load_staff(session: Session, password: str) -> int:
+    existing = set(session.scalars(select(StaffUser.email)))
+    added = 0
+    for email, role in STAFF:
+        if email not in existing:
+            accounts.add_user(session, email, role, password)
+            added += 1
     return added

@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import func, select
 
-from portal.models import Neighbourhood, StaffUser, Submission
+from portal.models import Neighbourhood, StaffUser, Submission, Theme
 
 
 def test_demo_content_loads_once(app, db):
@@ -17,6 +17,25 @@ def test_demo_content_loads_once(app, db):
     assert db.scalar(select(func.count()).select_from(Neighbourhood)) == 8
     languages = set(db.scalars(select(Submission.language)))
     assert {"nl", "ar", "uk"} <= languages
+    assert "2 themes" in first.output
+    published = db.scalars(select(Theme).where(Theme.published)).all()
+    assert len(published) == 2 and all(theme.summary and theme.submissions for theme in published)
+    roles = dict(db.execute(select(StaffUser.email, StaffUser.role)).all())
+    assert sorted(roles.values()) == ["admin", "moderator", "policy", "wijkteam"]
+    assert "rijnwaarde-demo-wachtwoord" in first.output
+
+
+def test_demo_staff_accounts_are_never_made_in_production(database_url, db):
+    from portal import create_app
+    from tests.conftest import TEST_SETTINGS
+
+    production = create_app(
+        {**TEST_SETTINGS, "DATABASE_URL": database_url, "PORTAL_ENV": "production"}
+    )
+    result = production.test_cli_runner().invoke(args=["demo", "load"])
+    assert result.exit_code == 0, result.output
+    assert db.scalar(select(func.count()).select_from(StaffUser)) == 0
+    assert "password" not in result.output
 
 
 def test_db_current_reports_the_head_revision(app):

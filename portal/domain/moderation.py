@@ -8,7 +8,7 @@ the caller's transaction; the caller commits.
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from portal.domain import audit, text
@@ -103,6 +103,15 @@ def inbox(
     rows = rows[:size]
     last = rows[-1] if more else None
     return InboxPage(rows, Cursor(last.created_at, last.id) if last else None, filters)
+
+
+def counts(session: Session) -> dict[str, int]:
+    """What waits for moderators: new input, and published input without a theme."""
+    in_a_theme = exists().where(theme_submission.c.submission_id == Submission.id)
+    new = session.scalar(select(func.count()).where(Submission.status == "received"))
+    loose = session.scalar(select(func.count()).where(Submission.status != "hidden", ~in_a_theme))
+    themes = session.scalar(select(func.count()).where(Theme.merged_into_id.is_(None)))
+    return {"new": new, "without_theme": loose, "themes": themes}
 
 
 # --- acting on one submission ------------------------------------------------------------

@@ -12,7 +12,7 @@ from flask_login import current_user, login_user, logout_user
 from markupsafe import Markup, escape
 
 from portal.db import get_session
-from portal.domain import accounts
+from portal.domain import accounts, moderation
 from portal.extensions import limiter
 from portal.http import local_path
 from portal.i18n import SESSION_KEY as LANGUAGE_KEY
@@ -166,7 +166,11 @@ def logout():
 @bp.get("/")
 @allow("staff")
 def home():
-    return render_template("staff/home.html", linked=request.args.get("linked") == "1")
+    return render_template(
+        "staff/home.html",
+        linked=request.args.get("linked") == "1",
+        counts=moderation.counts(get_session()),
+    )
 
 
 def _pending_user(db) -> StaffUser | None:

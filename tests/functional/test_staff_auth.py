@@ -243,3 +243,17 @@ def test_logins_and_account_changes_are_in_the_audit_trail(app, client, moderato
         {"role": "policy"},
         "cli",
     )
+
+
+def test_the_home_page_shows_what_waits_for_moderators(staff, client, writer):
+    from portal.domain import submissions
+    from portal.domain.submissions import Answers
+
+    for text in ("Eerste verhaal over de stoep.", "Tweede verhaal over de bus."):
+        submissions.submit(writer, Answers(kind="idea", text=text, language="nl"))
+    writer.commit()
+    home = page(staff("moderator").get("/medewerkers/"))
+    tiles = [li.get_text(" ", strip=True) for li in home.select(".tiles li")]
+    assert "Nieuwe inbreng : 2" in tiles and "Inbreng zonder thema : 2" in tiles
+    policy = page(staff("policy").get("/medewerkers/"))
+    assert [a["href"] for a in policy.select(".tiles a")] == ["/medewerkers/themas"]

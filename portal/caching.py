@@ -12,6 +12,7 @@ from functools import wraps
 from cachetools import LRUCache, TTLCache
 from flask import Flask, current_app, request
 from flask_babel import get_locale
+from flask_wtf.csrf import generate_csrf
 
 SHARED_PAGE_TTL = 300  # seconds; settings and templates only change with a restart anyway
 
@@ -47,6 +48,21 @@ def init_app(app: Flask) -> None:
 
 def memo(name: str) -> Memo:
     return current_app.extensions[name]
+
+
+CSRF_SLOT = "\x00csrf\x00"  # cannot occur in rendered HTML: text.clean removes NUL
+
+
+def shared_form_page(key: Hashable, render: Callable[[], str]) -> str:
+    """An empty form that is the same for everyone but its CSRF token, rendered once.
+
+    The first render carries this session's token; the cached copy has a slot where it was,
+    filled with each visitor's own token. Everything else on the page must be the same for
+    every visitor with this `key`.
+    """
+    token = generate_csrf()  # the same token the form renders in this request
+    page = memo("shared_pages").get(key, lambda: render().replace(token, CSRF_SLOT))
+    return page.replace(CSRF_SLOT, token)
 
 
 def shared_page(view):

@@ -1,8 +1,9 @@
 """The resident journey: describe, check, send, receipt."""
 
 from flask import abort, current_app, redirect, render_template, request, session, url_for
-from flask_babel import format_date
+from flask_babel import format_date, get_locale
 
+from portal.caching import shared_form_page
 from portal.db import get_session
 from portal.domain import drafts, places, receipts, submissions
 from portal.domain.submissions import Answers
@@ -53,7 +54,14 @@ def describe(slug: str):
     kind = KIND_SLUGS.get(slug) or abort(404)
     db = get_session()
     if request.method == "GET":
-        draft = drafts.load(db, _draft_token()) or {}
+        token = _draft_token()
+        draft = drafts.load(db, token) if token else None
+        if not draft:
+            # Every resident who starts gets the same empty form: render it once per language.
+            key = (request.endpoint, str(get_locale()), slug, str(_contact_retained_until()))
+            return shared_form_page(
+                key, lambda: render_submission_form(_submission_form(db), kind)[0]
+            )
         return render_submission_form(_submission_form(db, data=_form_data(draft)), kind)
 
     form = _submission_form(db)

@@ -173,3 +173,23 @@ def test_lookup_tells_a_typo_from_an_unknown_code(client):
     assert wrong.find("input", id="code")["value"] == typo
     unknown = page(client.post("/volgen", data={"csrf_token": token, "code": code}))
     assert "geen inbreng vinden" in unknown.select_one(".error-summary").get_text()
+
+
+def test_the_empty_form_rendered_once_still_gives_each_visitor_their_own_token(app):
+    """The blank form is cached per language; the CSRF token in it is each visitor's own."""
+    first, second = app.test_client(), app.test_client()
+    tokens = [csrf_token(client, "/meedoen/obstakel") for client in (first, second)]
+    assert tokens[0] != tokens[1]
+    for client, token in zip((first, second), tokens, strict=True):
+        response = client.post(
+            "/meedoen/obstakel",
+            data={"csrf_token": token, "website": "", "text": "De drempel is te hoog."},
+        )
+        assert response.status_code == 302, "each token works for its own visitor"
+    # And a token from one visitor is no good for the other.
+    third = app.test_client()
+    third.get("/meedoen/obstakel")
+    refused = third.post("/meedoen/obstakel", data={"csrf_token": tokens[0], "text": "x"})
+    assert refused.status_code == 400
+    # Arabic visitors get the Arabic form, not the cached Dutch one.
+    assert page(app.test_client().get("/meedoen/obstakel?lang=ar")).html["lang"] == "ar"

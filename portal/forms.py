@@ -3,7 +3,7 @@
 import re
 
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectField, StringField
+from wtforms import RadioField, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
@@ -72,12 +72,34 @@ class _OfferedChoice:
     """A choice field that answers in plain words when the value is not one it offered.
 
     That happens when a wijk was removed between showing the form and sending it, or when
-    someone edits the page; WTForms' own message ("could not coerce") means nothing to people.
+    someone edits the page; WTForms' own message ("Not a valid choice") means nothing to
+    people. `invalid_message` says what to choose instead, where a field knows better.
     """
+
+    def __init__(self, *args, invalid_message=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.invalid_message = invalid_message or _l(
+            "Deze keuze kunnen we niet gebruiken. Kies opnieuw."
+        )
 
     def pre_validate(self, form):
         if not any(choice.selected for choice in self.iter_choices()):
-            raise ValidationError(_l("Deze keuze kunnen we niet gebruiken. Kies opnieuw."))
+            raise ValidationError(self.invalid_message)
+
+
+class OfferedSelectMultipleField(SelectMultipleField):
+    """Several choices; one that was not offered gets a plain message, not WTForms' own."""
+
+    def __init__(self, *args, invalid_message=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.invalid_message = invalid_message or _l(
+            "Deze keuze kunnen we niet gebruiken. Kies opnieuw."
+        )
+
+    def pre_validate(self, form):
+        offered = {choice.value for choice in self.iter_choices()}
+        if any(value not in offered for value in self.data or ()):
+            raise ValidationError(self.invalid_message)
 
 
 class OfferedSelectField(_OfferedChoice, SelectField):

@@ -4,7 +4,7 @@ import re
 
 import pytest
 from bs4 import BeautifulSoup
-from sqlalchemy import delete
+from sqlalchemy import delete, update
 from sqlalchemy.orm import Session
 
 from portal import create_app
@@ -56,6 +56,8 @@ def empty_tables(app) -> None:
             if table.name == "life_domain":
                 builtin = list(BUILTIN_LIFE_DOMAINS)
                 session.execute(delete(table).where(table.c.slug.not_in(builtin)))
+                # and the built-ins as the migration made them: switched on, no own names
+                session.execute(update(table).values(active=True, translations=None))
             else:
                 session.execute(delete(table))
         session.commit()

@@ -62,6 +62,8 @@ class Cursor:
         if not value or "~" not in value or len(value) > 64:
             return None
         moment, _, id_ = value.rpartition("~")
+        if not id_.isdigit() or len(id_) > 18:  # beyond a 64-bit id, the database refuses
+            return None
         try:
             return cls(datetime.fromisoformat(moment), int(id_))
         except ValueError:
@@ -176,6 +178,13 @@ def mark_duplicate(
     before = _snapshot(submission)
     submission.duplicate_of_id = original.id if original is not None else None
     _changed(session, actor, "submission.duplicate", submission, before, _snapshot(submission))
+    if original is not None:
+        # What pointed at this one now points at the first one too.
+        followers = select(Submission).where(Submission.duplicate_of_id == submission.id)
+        for follower in session.scalars(followers):
+            before = _snapshot(follower)
+            follower.duplicate_of_id = original.id
+            _changed(session, actor, "submission.duplicate", follower, before, _snapshot(follower))
 
 
 def set_themes(

@@ -83,9 +83,17 @@ def _name(value: str) -> str:
     return value
 
 
+def _name_taken(session: Session, name: str, but: int | None = None) -> bool:
+    """ "Noord" and "noord" are one wijk: residents would not know which to choose."""
+    query = select(Neighbourhood.id).where(func.lower(Neighbourhood.name) == name.lower())
+    if but is not None:
+        query = query.where(Neighbourhood.id != but)
+    return session.scalar(query) is not None
+
+
 def add_neighbourhood(session: Session, actor, name: str) -> Neighbourhood:
     name = _name(name)
-    if session.scalar(select(Neighbourhood.id).where(Neighbourhood.name == name)):
+    if _name_taken(session, name):
         raise PlaceError("exists")
     position = (session.scalar(select(func.max(Neighbourhood.position))) or 0) + 1
     row = Neighbourhood(name=name, position=position, active=True)
@@ -97,10 +105,7 @@ def add_neighbourhood(session: Session, actor, name: str) -> Neighbourhood:
 
 def update_neighbourhood(session: Session, actor, row: Neighbourhood, name: str, active: bool):
     name = _name(name)
-    clash = session.scalar(
-        select(Neighbourhood.id).where(Neighbourhood.name == name, Neighbourhood.id != row.id)
-    )
-    if clash:
+    if _name_taken(session, name, but=row.id):
         raise PlaceError("exists")
     before = {"name": row.name, "active": row.active}
     row.name, row.active = name, active

@@ -57,11 +57,20 @@ def describe(slug: str):
         token = _draft_token()
         draft = drafts.load(db, token) if token else None
         if not draft:
-            # Every resident who starts gets the same empty form: render it once per language.
-            key = (request.endpoint, str(get_locale()), slug, str(_contact_retained_until()))
-            return shared_form_page(
-                key, lambda: render_submission_form(_submission_form(db), kind)[0]
+            # Every resident who starts gets the same empty form: render it once per language
+            # and per list of wijken and life domains (so an administrator's change shows).
+            life_domains = places.life_domain_choices(db)
+            neighbourhoods = places.neighbourhood_choices(db)
+            key = (
+                request.endpoint,
+                str(get_locale()),
+                slug,
+                str(_contact_retained_until()),
+                tuple(life_domains),
+                tuple(neighbourhoods),
             )
+            form = SubmissionForm(life_domains=life_domains, neighbourhoods=neighbourhoods)
+            return shared_form_page(key, lambda: render_submission_form(form, kind)[0])
         return render_submission_form(_submission_form(db, data=_form_data(draft)), kind)
 
     form = _submission_form(db)

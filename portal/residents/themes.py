@@ -86,6 +86,12 @@ def recognise(theme_id: int):
     form = ExperienceForm()
     if not form.validate_on_submit():
         return _render_theme(item, form, _recognised(item), 400)
-    themes.add_experience(db, item, _person_key(create=True), current_language().code)
+    added = themes.add_experience(db, item, _person_key(create=True), current_language().code)
     db.commit()
-    return redirect(url_for(".theme", theme_id=item.id, herkend=1) + "#herkend")
+    # herkend=1 thanks for a new experience; without it the page says it was counted before.
+    target = (
+        url_for(".theme", theme_id=item.id, herkend=1)
+        if added
+        else url_for(".theme", theme_id=item.id)
+    )
+    return redirect(target + "#herkend")

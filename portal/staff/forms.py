@@ -1,9 +1,9 @@
 """The staff forms. Messages are plain and translated, like the residents' ones."""
 
-from wtforms import BooleanField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from portal.forms import BaseForm, options
+from portal.forms import BaseForm, OfferedSelectField, options
 from portal.i18n import lazy_gettext as _l
 from portal.models import ROLES
 from portal.staff.labels import LANGUAGE_NAMES
@@ -51,7 +51,7 @@ class UserForm(BaseForm):
         _l("E-mailadres"),
         validators=[DataRequired(_l("Vul een e-mailadres in.")), Length(max=254)],
     )
-    role = SelectField(
+    role = OfferedSelectField(
         _l("Rol"), choices=options((role, ROLE_LABELS[role]) for role in ROLES), default="moderator"
     )
     password = PasswordField(
@@ -76,7 +76,11 @@ ACCOUNT_ERRORS = {
 
 
 class RoleForm(BaseForm):
-    role = SelectField(_l("Rol"), choices=options((role, ROLE_LABELS[role]) for role in ROLES))
+    role = OfferedSelectField(
+        _l("Rol"),
+        choices=options((role, ROLE_LABELS[role]) for role in ROLES),
+        invalid_message=_l("Kies een rol."),
+    )
 
 
 class NameForm(BaseForm):

@@ -1,9 +1,16 @@
 """The forms of the inbox and the submission page."""
 
-from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from portal.forms import BaseForm, OfferedSelectField, optional_int, options, readable
+from portal.forms import (
+    BaseForm,
+    OfferedSelectField,
+    OfferedSelectMultipleField,
+    optional_int,
+    options,
+    readable,
+)
 from portal.i18n import lazy_gettext as _l
 from portal.models import TEXT_MAX_LENGTH
 from portal.staff.labels import (
@@ -40,10 +47,11 @@ class InboxFilterForm(BaseForm):
 
 
 class HideForm(BaseForm):
-    reason = SelectField(
+    reason = OfferedSelectField(
         _l("Waarom verbergen?"),
         choices=choices(HIDE_REASON_LABELS),
         validators=[DataRequired(_l("Kies waarom u dit verbergt."))],
+        invalid_message=_l("Kies waarom u dit verbergt."),
     )
 
 
@@ -59,7 +67,9 @@ class EditTextForm(BaseForm):
 
 
 class ThemesForm(BaseForm):
-    themes = SelectMultipleField(_l("Thema's"), coerce=int)
+    themes = OfferedSelectMultipleField(
+        _l("Thema's"), coerce=optional_int, invalid_message=_l("Kies een thema uit de lijst.")
+    )
     new_theme = StringField(_l("Of maak een nieuw thema"), validators=[Length(max=120)])
 
 
@@ -72,9 +82,16 @@ class ActionForm(BaseForm):
 
 
 class BulkForm(BaseForm):
-    ids = SelectMultipleField(_l("Gekozen inbreng"), coerce=int, validate_choice=False)
-    action = SelectField(
-        _l("Wat wilt u doen met de gekozen inbreng?"),
+    """The selection under the inbox. Its fields have ids of their own: the filter form
+    above it on the same page has a `theme` field too."""
+
+    ids = SelectMultipleField(
+        _l("Gekozen inbreng"), coerce=optional_int, validate_choice=False, id="bulk-ids"
+    )
+    action = OfferedSelectField(
+        id="bulk-action",
+        invalid_message=_l("Kies wat u wilt doen."),
+        label=_l("Wat wilt u doen met de gekozen inbreng?"),
         choices=options(
             [
                 ("publish", _l("Publiceren")),
@@ -83,7 +100,9 @@ class BulkForm(BaseForm):
             ]
         ),
     )
-    reason = SelectField(
-        _l("Reden om te verbergen"), choices=choices(HIDE_REASON_LABELS, _l("(geen)"))
+    reason = OfferedSelectField(
+        _l("Reden om te verbergen"),
+        choices=choices(HIDE_REASON_LABELS, _l("(geen)")),
+        id="bulk-reason",
     )
-    theme = SelectField(_l("Thema"), coerce=optional_int)
+    theme = OfferedSelectField(_l("Thema"), coerce=optional_int, id="bulk-theme")

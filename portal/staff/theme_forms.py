@@ -1,9 +1,15 @@
 """The forms of the theme pages."""
 
-from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from portal.forms import BaseForm, optional_int, readable
+from portal.forms import (
+    BaseForm,
+    OfferedSelectField,
+    OfferedSelectMultipleField,
+    optional_int,
+    readable,
+)
 from portal.i18n import lazy_gettext as _l
 from portal.models import SUMMARY_MAX_LENGTH, TITLE_MAX_LENGTH
 from portal.staff.labels import STAGE_LABELS, choices
@@ -31,18 +37,28 @@ class ThemeForm(BaseForm):
             readable,
         ],
     )
-    stage = SelectField(_l("Stap in de cyclus"), choices=choices(STAGE_LABELS))
+    stage = OfferedSelectField(
+        _l("Stap in de cyclus"),
+        choices=choices(STAGE_LABELS),
+        invalid_message=_l("Kies een stap in de cyclus."),
+    )
     published = BooleanField(_l("Laat dit thema zien op de website voor inwoners"))
 
 
 class MergeForm(BaseForm):
-    target = SelectField(
-        _l("Samenvoegen met"),
+    target = OfferedSelectField(
+        invalid_message=_l("Kies het thema waarin dit thema opgaat."),
+        label=_l("Samenvoegen met"),
         coerce=optional_int,
         validators=[DataRequired(_l("Kies het thema waarin dit thema opgaat."))],
     )
 
 
 class SplitForm(BaseForm):
-    submissions = SelectMultipleField(_l("Inbreng die naar het nieuwe thema gaat"), coerce=int)
-    title = StringField(_l("Titel van het nieuwe thema"), validators=TITLE_VALIDATORS)
+    submissions = OfferedSelectMultipleField(
+        _l("Inbreng die naar het nieuwe thema gaat"), coerce=optional_int
+    )
+    # Its own id: the theme's edit form on the same page has a `title` field too.
+    title = StringField(
+        _l("Titel van het nieuwe thema"), validators=TITLE_VALIDATORS, id="split-title"
+    )

@@ -132,18 +132,26 @@ def _changed(session, actor, action, submission, before: dict, after: dict) -> N
     audit.record(session, actor, action, submission, before, after)
 
 
-def publish(session: Session, actor: StaffUser | None, submission: Submission) -> None:
+def publish(session: Session, actor: StaffUser | None, submission: Submission) -> bool:
+    """Put it on the website; False when it was there already (nothing to audit)."""
+    if submission.status == "published":
+        return False
     before = _snapshot(submission)
     submission.status, submission.hidden_reason = "published", None
     _changed(session, actor, "submission.publish", submission, before, _snapshot(submission))
+    return True
 
 
-def hide(session: Session, actor: StaffUser | None, submission: Submission, reason: str) -> None:
+def hide(session: Session, actor: StaffUser | None, submission: Submission, reason: str) -> bool:
+    """Keep it off the website for `reason`; False when it was hidden so already."""
     if reason not in HIDE_REASONS:
         raise ModerationError("unknown_reason")
+    if (submission.status, submission.hidden_reason) == ("hidden", reason):
+        return False
     before = _snapshot(submission)
     submission.status, submission.hidden_reason = "hidden", reason
     _changed(session, actor, "submission.hide", submission, before, _snapshot(submission))
+    return True
 
 
 def edit_text(session: Session, actor: StaffUser | None, submission: Submission, new: str) -> bool:
@@ -227,13 +235,9 @@ def bulk(
 ) -> int:
     """One action on a selection; returns how many submissions it changed."""
     if action == "publish":
-        for submission in submissions:
-            publish(session, actor, submission)
-        return len(submissions)
+        return sum(publish(session, actor, submission) for submission in submissions)
     if action == "hide":
-        for submission in submissions:
-            hide(session, actor, submission, reason or "")
-        return len(submissions)
+        return sum(hide(session, actor, submission, reason or "") for submission in submissions)
     if action == "theme":
         if theme is None:
             raise ModerationError("no_theme")

@@ -110,11 +110,11 @@ def merge(session: Session, actor: StaffUser | None, source: Theme, target: Them
     """Move everything of `source` into `target`; `source` stays, marked as merged."""
     if source.id == target.id or target.merged_into_id is not None:
         raise ThemeError("bad_merge")
-    moved = moderation.add_to_theme(session, actor, list(source.submissions), target)
-    for submission in list(source.submissions):
-        moderation.set_themes(
-            session, actor, submission, [t for t in submission.themes if t.id != source.id]
-        )
+    moved = 0
+    for submission in list(source.submissions):  # one audited change per submission
+        others = [t for t in submission.themes if t.id not in (source.id, target.id)]
+        moved += target not in submission.themes
+        moderation.set_themes(session, actor, submission, [*others, target])
     _move_experiences(session, source, target)
     source.merged_into_id, source.published = target.id, False
     audit.record(

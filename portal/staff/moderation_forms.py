@@ -49,7 +49,8 @@ class InboxFilterForm(BaseForm):
 class HideForm(BaseForm):
     reason = OfferedSelectField(
         _l("Waarom verbergen?"),
-        choices=choices(HIDE_REASON_LABELS),
+        # No reason is chosen beforehand: hiding is a decision with a reason, not a default.
+        choices=choices(HIDE_REASON_LABELS, _l("(kies een reden)")),
         validators=[DataRequired(_l("Kies waarom u dit verbergt."))],
         invalid_message=_l("Kies waarom u dit verbergt."),
     )

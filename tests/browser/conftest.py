@@ -9,19 +9,25 @@ TEST_DATABASE_URL). The demo gemeente is loaded into it for the browser tests an
 again afterwards, so the tests that follow still start from the migrated reference data only.
 The functional tests delete submissions, drafts and wijken after each of their tests, so a
 browser test never relies on demo rows: it makes what it needs through the pages themselves.
+What no page can make, a staff account and a published theme with its input, the fixtures
+`staff_account` and `published_theme` make through portal.domain, as the CLI would.
 """
 
 import os
+import secrets
+from dataclasses import dataclass
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, Response, sync_playwright
+from sqlalchemy import select
 
 from portal import create_app
 from portal.db import engine_for, session_for
-from portal.domain import demo
+from portal.domain import accounts, demo, moderation, submissions, themes
+from portal.models import Neighbourhood
 from tests import chromium
-from tests.conftest import empty_tables
+from tests.conftest import STAFF_PASSWORD, empty_tables
 from tests.servers import running_server
 
 SECRET_KEY = "browser-suite-secret-key-that-is-long-enough-0123456789"
@@ -48,6 +54,8 @@ def portal_server(database_url):
         "RATELIMIT_SUBMIT": GENEROUS_LIMIT,
         "RATELIMIT_LOOKUP": GENEROUS_LIMIT,
         "RATELIMIT_DEFAULT": GENEROUS_LIMIT,
+        "RATELIMIT_LOGIN": GENEROUS_LIMIT,
+        "RATELIMIT_EXPERIENCE": GENEROUS_LIMIT,
         "RATELIMIT_STORAGE_URI": "memory://",
     }
     with running_server(env=env) as base_url:
@@ -71,6 +79,92 @@ def portal(portal_server, database_url):
         # Leave what tests/conftest.py promises every test: the reference data and nothing else.
         empty_tables(app)
         engine_for(app).dispose()
+
+
+# --- records the staff tests need, made in the server's database ------------------------------
+
+
+@pytest.fixture(scope="package")
+def server_app(portal, database_url):
+    """An app on the server's database, to make records as the CLI would, not through pages."""
+    app = _demo_app(database_url)
+    yield app
+    engine_for(app).dispose()
+
+
+@pytest.fixture
+def staff_account(server_app):
+    """Make an account in the server's database: `staff_account("admin")` returns its e-mail.
+
+    Every call makes a new account, so a test that links an app or fails a login changes
+    nobody else's account. The password is tests.conftest.STAFF_PASSWORD.
+    """
+
+    def make(role: str = "moderator") -> str:
+        email = f"{role}-{secrets.token_hex(4)}@rijnwaarde.example"
+        with session_for(server_app) as session:
+            accounts.add_user(session, email, role, STAFF_PASSWORD)
+            session.commit()
+        return email
+
+    return make
+
+
+@dataclass(frozen=True)
+class PublishedTheme:
+    """What a test needs to know of the theme the `published_theme` fixture made."""
+
+    id: int
+    title: str
+    submission_ids: tuple[int, ...]
+    empty_theme_id: int  # an unpublished theme without input: to merge into, to filter on
+
+
+# (kind, height, language, text) of the input in the published theme
+THEME_INPUT = (
+    ("obstacle", 5, "nl", "De ingang van het wijkcentrum heeft alleen een trap."),
+    ("obstacle", 4, "ar", "لا يوجد مصعد في المركز، ولا أستطيع صعود الدرج."),
+    ("idea", None, "nl", "Maak een helling bij de ingang, dan kan iedereen erin."),
+)
+
+
+@pytest.fixture
+def published_theme(server_app) -> PublishedTheme:
+    """A published theme with a summary and three published submissions, and an empty theme."""
+    suffix = secrets.token_hex(3)
+    with session_for(server_app) as session:
+        wijk = session.scalar(select(Neighbourhood).order_by(Neighbourhood.id))
+        rows = []
+        for kind, height, language, text in THEME_INPUT:
+            answers = submissions.Answers(
+                kind=kind,
+                text=text,
+                language=language,
+                height=height,
+                neighbourhood_id=wijk.id if wijk else None,
+            )
+            row = submissions.submit(session, answers)
+            moderation.publish(session, None, row)
+            rows.append(row)
+        theme = themes.create(
+            session,
+            None,
+            f"Het wijkcentrum is moeilijk te bereiken ({suffix})",
+            "Mensen met een rolstoel of een rollator komen het wijkcentrum niet in.",
+            submissions=rows,
+        )
+        themes.update(
+            session,
+            None,
+            theme,
+            title=theme.title,
+            summary=theme.summary,
+            stage="acting",
+            published=True,
+        )
+        empty = themes.create(session, None, f"Nog zonder inbreng ({suffix})")
+        session.commit()
+        return PublishedTheme(theme.id, theme.title, tuple(row.id for row in rows), empty.id)
 
 
 @pytest.fixture(scope="session")

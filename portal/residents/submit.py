@@ -69,8 +69,12 @@ def describe(slug: str):
                 tuple(life_domains),
                 tuple(neighbourhoods),
             )
-            form = SubmissionForm(life_domains=life_domains, neighbourhoods=neighbourhoods)
-            return shared_form_page(key, lambda: render_submission_form(form, kind)[0])
+            return shared_form_page(
+                key,
+                lambda: render_submission_form(
+                    SubmissionForm(life_domains=life_domains, neighbourhoods=neighbourhoods), kind
+                )[0],
+            )
         return render_submission_form(_submission_form(db, data=_form_data(draft)), kind)
 
     form = _submission_form(db)

@@ -1,6 +1,7 @@
 """Fixtures for every kind of test: the app on a migrated test database, a client, helpers."""
 
 import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from bs4 import BeautifulSoup
@@ -9,10 +10,10 @@ from sqlalchemy.orm import Session
 
 from portal import create_app
 from portal.db import engine_for, session_for
-from portal.domain import accounts
+from portal.domain import accounts, receipts
 from portal.domain.places import BUILTIN_LIFE_DOMAINS
 from portal.extensions import limiter
-from portal.models import Base, Neighbourhood
+from portal.models import Base, Neighbourhood, Submission
 from tests.databases import migrate, test_database_url
 
 TEST_SETTINGS = {
@@ -174,3 +175,21 @@ def staff(app):
         return client
 
     return logged_in
+
+
+# The moment test submissions are "received" from, so their order is known.
+START = datetime(2024, 5, 1, 9, 0, tzinfo=UTC)
+
+
+def add_submission(db, text: str = "De stoep is te smal.", minutes: int = 0, **fields):
+    """One submission, received `minutes` after START; `fields` override the defaults."""
+    values = {"kind": "obstacle", "language": "nl", "channel": "web", **fields}
+    row = Submission(
+        receipt_code=receipts.new_code(),
+        text=text,
+        created_at=START + timedelta(minutes=minutes),
+        **values,
+    )
+    db.add(row)
+    db.commit()
+    return row

@@ -4,7 +4,7 @@ Rows are made directly in the database with chosen moments and channels, so the 
 the inbox is known beforehand; every action goes through the pages as a moderator's would.
 """
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -22,24 +22,9 @@ from portal.models import (
     theme_submission,
 )
 from portal.staff import audit_log
-from tests.conftest import csrf_token, page
+from tests.conftest import START, add_submission, csrf_token, page
 
 MODERATOR = "moderator@rijnwaarde.example"
-START = datetime(2024, 5, 1, 9, 0, tzinfo=UTC)
-
-
-def add_submission(db, text: str = "De stoep is te smal.", minutes: int = 0, **fields):
-    """One submission, received `minutes` after START; fields override the defaults."""
-    values = {"kind": "obstacle", "language": "nl", "channel": "web", **fields}
-    row = Submission(
-        receipt_code=receipts.new_code(),
-        text=text,
-        created_at=START + timedelta(minutes=minutes),
-        **values,
-    )
-    db.add(row)
-    db.commit()
-    return row
 
 
 def add_theme(db, title: str, *members: Submission) -> Theme:

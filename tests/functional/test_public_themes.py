@@ -4,30 +4,21 @@ Themes are listed by recency or title, never by how many people reacted; a theme
 what residents said without who they are; "me too" counts one per browser.
 """
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select, update
 
 from portal import create_app
-from portal.domain import receipts, themes
+from portal.domain import themes
 from portal.models import ContactDetails, Experience, Submission, Theme
-from tests.conftest import TEST_SETTINGS, csrf_token, page
-
-START = datetime(2024, 5, 1, 9, 0, tzinfo=UTC)
+from tests import conftest
+from tests.conftest import START, TEST_SETTINGS, csrf_token, page
 
 
 def add_submission(db, text: str, minutes: int = 0, **fields) -> Submission:
-    values = {"kind": "obstacle", "language": "nl", "channel": "web", "status": "published"}
-    row = Submission(
-        receipt_code=receipts.new_code(),
-        text=text,
-        created_at=START + timedelta(minutes=minutes),
-        **{**values, **fields},
-    )
-    db.add(row)
-    db.commit()
-    return row
+    """A published submission: these tests are about what residents see."""
+    return conftest.add_submission(db, text, minutes, **{"status": "published", **fields})
 
 
 def add_theme(db, title: str, *members, summary="Wat inwoners vertelden.", published=True, days=0):

@@ -3,30 +3,14 @@
 Policy officers read themes but change nothing; wijkteam members do not see them at all.
 """
 
-from datetime import UTC, datetime, timedelta
-
 import pytest
 from sqlalchemy import func, select
 
-from portal.domain import receipts, themes
+from portal.domain import themes
 from portal.models import AuditEvent, Experience, Submission, Theme
-from tests.conftest import csrf_token, page
+from tests.conftest import add_submission, csrf_token, page
 
 MODERATOR = "moderator@rijnwaarde.example"
-START = datetime(2024, 5, 1, 9, 0, tzinfo=UTC)
-
-
-def add_submission(db, text: str = "De bus komt niet.", minutes: int = 0, **fields):
-    values = {"kind": "obstacle", "language": "nl", "channel": "web", **fields}
-    row = Submission(
-        receipt_code=receipts.new_code(),
-        text=text,
-        created_at=START + timedelta(minutes=minutes),
-        **values,
-    )
-    db.add(row)
-    db.commit()
-    return row
 
 
 def add_theme(db, title: str, *members: Submission, summary: str = "", published=False):

@@ -212,10 +212,13 @@ def cluster_eval(path: str):
     from portal.domain import cluster_eval as evaluation
 
     try:
-        records = evaluation.read_jsonl(path)
-    except (ValueError, KeyError) as error:
-        raise click.ClickException(f"{path} is not a labelled corpus: {error}") from None
-    click.echo(json.dumps(evaluation.evaluate(records), ensure_ascii=False))
+        figures = evaluation.evaluate(evaluation.read_jsonl(path))
+    except (ValueError, KeyError, TypeError) as error:  # not JSON lines, or a key missing
+        raise click.ClickException(
+            f"{path} is not a labelled corpus of JSON lines with id, text, theme and "
+            f"dup_group: {error!r}"
+        ) from None
+    click.echo(json.dumps(figures, ensure_ascii=False))
 
 
 def init_app(app: Flask) -> None:

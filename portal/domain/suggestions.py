@@ -207,18 +207,28 @@ def for_submission(
 ) -> tuple[list[ThemeHint], list[SimilarHint]] | None:
     """Likely themes (not those it already has) and the most similar submissions; None
     while the index is still being built."""
+    from portal.domain import clustering
+
     current = index.current(session)
     if current is None:
         return None
+    # Normally indexed already; one that arrived a moment ago is compared as it is.
     own = {theme.id for theme in submission.themes}
+    subject = (
+        submission.id
+        if submission.id in current
+        else clustering.Document(
+            submission.id, submission.text, submission.language, frozenset(own)
+        )
+    )
     theme_hints = [
         ThemeHint(session.get(Theme, hint.theme), hint.score, hint.shared)
-        for hint in current.suggest_themes(submission.id, limit=3 + len(own))
+        for hint in current.suggest_themes(subject, limit=3 + len(own))
         if hint.theme not in own
     ][:3]
     similar = [
         SimilarHint(session.get(Submission, match.id), match.score, match.shared, match.duplicate)
-        for match in current.similar(submission.id, limit=5)
+        for match in current.similar(subject, limit=5)
     ]
     return (
         [hint for hint in theme_hints if hint.theme is not None],

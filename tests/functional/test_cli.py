@@ -101,3 +101,38 @@ def test_users_add_refuses_an_existing_address(app):
     assert runner.invoke(args=args, input="een lange zin als wachtwoord\n").exit_code == 0
     again = runner.invoke(args=args, input="een lange zin als wachtwoord\n")
     assert again.exit_code == 1 and "exists already" in again.output
+
+
+def test_cluster_eval_prints_the_figures_as_one_json_object(app, tmp_path):
+    import json
+
+    corpus = tmp_path / "corpus.jsonl"
+    labelled = [  # (theme, dup_group, text)
+        ("stoep", "a", "De stoeprand is te hoog voor mijn rolstoel."),
+        ("stoep", "a", "Stoeprand te hoog, rolstoel kan er niet op."),
+        ("stoep", None, "Met de rolstoel kom ik de hoge stoep niet op."),
+        ("bus", None, "Lijn 12 rijdt 's avonds niet meer na 20:00."),
+        ("bus", None, "Na 20:00 geen bus lijn 12 meer in de avond."),
+        ("bus", None, "De laatste bus van lijn 12 gaat te vroeg."),
+    ]
+    lines = [
+        {"id": n, "text": text, "theme": theme, "dup_group": group}
+        for n, (theme, group, text) in enumerate(labelled, start=1)
+    ]
+    corpus.write_text("\n".join(json.dumps(line) for line in lines) + "\n", encoding="utf-8")
+    result = app.test_cli_runner().invoke(args=["cluster-eval", str(corpus)])
+    assert result.exit_code == 0, result.output
+    figures = json.loads(result.output)
+    for key in ("suggest_top1", "suggest_top3", "ari", "nmi", "dup_precision", "dup_recall"):
+        assert 0.0 <= figures[key] <= 1.0, key
+    assert figures["items"] == 6 and figures["themes"] == 2
+    assert figures["suggest_top3"] == 1.0, "two themes: the right one is always in the top 3"
+
+
+@pytest.mark.parametrize("content", ["not json at all\n", '{"id": 1, "theme": "x"}\n', "[1, 2]\n"])
+def test_cluster_eval_refuses_a_file_that_is_no_labelled_corpus(app, tmp_path, content):
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text(content, encoding="utf-8")
+    result = app.test_cli_runner().invoke(args=["cluster-eval", str(corpus)])
+    assert result.exit_code == 1
+    assert "is not a labelled corpus" in result.output

@@ -8,7 +8,6 @@ Create Date: 2026-11-23
 import sqlalchemy as sa
 from alembic import op
 
-
 revision = "0002"
 down_revision = "0001"
 branch_labels = None
@@ -185,6 +184,7 @@ def upgrade() -> None:
             batch_op.f("ix_submission_duplicate_of_id"), ["duplicate_of_id"], unique=False
         )
         batch_op.create_index("ix_submission_inbox", ["created_at", "id"], unique=False)
+        batch_op.create_index("ix_submission_moderated_at", ["moderated_at"], unique=False)
         batch_op.create_index(
             "ix_submission_status_inbox", ["status", "created_at", "id"], unique=False
         )
@@ -221,6 +221,7 @@ def downgrade() -> None:
         batch_op.drop_index("ix_submission_language_inbox")
         batch_op.drop_index("ix_submission_channel_inbox")
         batch_op.drop_index("ix_submission_status_inbox")
+        batch_op.drop_index("ix_submission_moderated_at")
         batch_op.drop_index("ix_submission_inbox")
         batch_op.drop_index(batch_op.f("ix_submission_duplicate_of_id"))
         batch_op.create_index(batch_op.f("ix_submission_status"), ["status"], unique=False)

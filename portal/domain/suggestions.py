@@ -127,14 +127,17 @@ def _build(session: Session):
 
 
 def _version(session: Session) -> _Version:
+    # One aggregate per subquery: SQLite answers a lone min() or max() from an index, but
+    # scans the table for several in one select (15 ms at 100,000 rows, each time).
+    parts = (
+        func.max(Submission.id),
+        func.count(Submission.id),
+        func.min(Submission.created_at),
+        func.max(Submission.created_at),
+        func.max(Submission.moderated_at),
+    )
     last_id, count, oldest, newest, moderated = session.execute(
-        select(
-            func.max(Submission.id),
-            func.count(),
-            func.min(Submission.created_at),
-            func.max(Submission.created_at),
-            func.max(Submission.moderated_at),
-        )
+        select(*(select(part).scalar_subquery() for part in parts))
     ).one()
     updated, theme_count = session.execute(select(func.max(Theme.updated_at), func.count())).one()
     return _Version(last_id or 0, count, oldest, newest, moderated, updated, theme_count)

@@ -103,7 +103,7 @@ class Submission(Base):
     )
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     # When a moderator last changed it; None while nobody has looked at it.
-    moderated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    moderated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
     # The draft it came from: sending the same draft twice yields one submission.
     draft_token: Mapped[str | None] = mapped_column(String(64), unique=True)
 

@@ -21,6 +21,11 @@ def audit_log():
         query = query.where(AuditEvent.record_type == record_type)
     else:
         record_type = None
+    record_id = request.args.get("nummer", "")
+    if record_type and record_id.isdigit() and len(record_id) < 12:
+        query = query.where(AuditEvent.record_id == int(record_id))
+    else:
+        record_id = None
     before = request.args.get("voor", "")
     if before.isdigit() and len(before) < 12:
         query = query.where(AuditEvent.id < int(before))
@@ -32,5 +37,8 @@ def audit_log():
         events=events,
         record_type=record_type,
         record_types=RECORD_TYPES,
-        next_url=url_for(".audit_log", soort=record_type, voor=events[-1].id) if more else None,
+        record_id=record_id,
+        next_url=url_for(".audit_log", soort=record_type, nummer=record_id, voor=events[-1].id)
+        if more
+        else None,
     )

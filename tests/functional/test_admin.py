@@ -455,3 +455,16 @@ def test_a_builtin_life_domain_can_be_switched_off_but_not_renamed(
     assert (trail[0].before["active"], trail[0].after["active"]) == (True, False)
     assert (trail[1].before["active"], trail[1].after["active"]) == (False, True)
     assert all(e.after["label"] is None for e in trail)
+
+
+def test_each_account_has_its_own_audit_trail(staff, db):
+    admin = staff("admin")
+    other = add_staff(admin.application, "ander@rijnwaarde.example", "policy")
+    accounts_page = page(admin.get("/medewerkers/beheer/accounts"))
+    link = accounts_page.select_one(
+        f"a[href='/medewerkers/logboek?soort=staff_user&nummer={other.id}']"
+    )
+    assert link is not None
+    trail = page(admin.get(link["href"]))
+    actions = [li.strong.get_text() for li in trail.select("ol.events > li")]
+    assert actions == ["Account gemaakt"], "only what happened to that account"

@@ -55,13 +55,21 @@ def timeouts(app: Flask) -> accounts.Timeouts:
 
 @login_manager.user_loader
 def _load_user(token: str):
-    row = accounts.current_session(get_session(), token, timeouts(current_app))
+    db = get_session()
+    row = accounts.current_session(db, token, timeouts(current_app))
     if row is None:
         return None
     if utcnow() - accounts.aware(row.last_seen_at) > TOUCH_INTERVAL:
-        with session_for(current_app) as writer:
-            accounts.touch_session(writer, token)
-            writer.commit()
+        if request.method in ("GET", "HEAD"):
+            # The request only reads; a short transaction of its own records the visit.
+            with session_for(current_app) as writer:
+                accounts.touch_session(writer, token)
+                writer.commit()
+        else:
+            # The request writes already: a second writer would wait for its lock (SQLite).
+            # The visit is recorded when the view commits; a refused form records nothing,
+            # which only means the next request tries again.
+            accounts.touch_session(db, token)
     user = row.user
     user.session_token = token
     return user

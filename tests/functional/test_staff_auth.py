@@ -257,3 +257,25 @@ def test_the_home_page_shows_what_waits_for_moderators(staff, client, writer):
     assert "Nieuwe inbreng : 2" in tiles and "Inbreng zonder thema : 2" in tiles
     policy = page(staff("policy").get("/medewerkers/"))
     assert [a["href"] for a in policy.select(".tiles a")] == ["/medewerkers/themas"]
+
+
+def test_a_post_after_minutes_of_reading_is_not_held_up_by_recording_the_visit(
+    client, moderator, db, writer
+):
+    """Recording the visit must not wait for the lock of the request's own transaction."""
+    from portal.domain import submissions
+    from portal.domain.submissions import Answers
+
+    item = submissions.submit(writer, Answers(kind="idea", text="Meer bankjes.", language="nl"))
+    writer.commit()
+    writer.close()
+    log_in(client, EMAIL)
+    token = csrf_token(client, f"/medewerkers/inbreng/{item.id}")
+    row = db.scalar(select(StaffSession))
+    db.execute(update(StaffSession).values(last_seen_at=row.last_seen_at - timedelta(minutes=5)))
+    db.commit()
+    started = time.monotonic()
+    response = client.post(f"/medewerkers/inbreng/{item.id}/publiceren", data={"csrf_token": token})
+    assert response.status_code == 302
+    assert time.monotonic() - started < 2, "no waiting for a database lock"
+    assert db.scalar(select(StaffSession.last_seen_at)) > row.last_seen_at - timedelta(minutes=1)

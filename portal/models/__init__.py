@@ -1,6 +1,7 @@
 """The tables. Constraints live in the database, not only in Python."""
 
 from portal.models.base import Base, utcnow
+from portal.models.paper import BATCH_MAX_FORMS, VARIANTS, PaperBatch, PaperForm
 from portal.models.participation import (
     CHANNELS,
     EMAIL_MAX_LENGTH,
@@ -27,6 +28,10 @@ from portal.models.themes import (
 )
 
 __all__ = [
+    "BATCH_MAX_FORMS",
+    "VARIANTS",
+    "PaperBatch",
+    "PaperForm",
     "CHANNELS",
     "EMAIL_MAX_LENGTH",
     "HEIGHTS",

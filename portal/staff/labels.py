@@ -48,6 +48,7 @@ ACTION_LABELS = {
     "theme.merge": _l("Thema samengevoegd"),
     "theme.split": _l("Thema gesplitst"),
     "proposal.reject": _l("Voorstel afgewezen"),
+    "paper_batch.create": _l("Papieren formulieren gemaakt"),
     "neighbourhood.add": _l("Wijk toegevoegd"),
     "neighbourhood.update": _l("Wijk gewijzigd"),
     "life_domain.add": _l("Leefgebied toegevoegd"),

@@ -330,3 +330,25 @@ def _describe(violations: list, url: str) -> str:
             summary = " ".join((node.get("failureSummary") or "").split())
             lines.append(f"    at {target}: {summary}")
     return "\n".join(lines)
+
+
+# Three inputs that say the same in other words: the proposals page groups them.
+PROPOSAL_INPUT = (
+    "De lift bij het zwembad De Dolfijn is al weken kapot, ik kan niet naar binnen.",
+    "Zwembad De Dolfijn: de lift is kapot en met mijn rolstoel kom ik er niet in.",
+    "Al weken geen lift bij zwembad De Dolfijn. Zonder lift kan ik niet zwemmen.",
+)
+
+
+@pytest.fixture
+def unassigned_alike(server_app) -> tuple[int, ...]:
+    """Three alike submissions in no theme, so that the proposals page proposes them."""
+    with session_for(server_app) as session:
+        rows = [
+            submissions.submit(
+                session, submissions.Answers(kind="obstacle", text=text, language="nl")
+            )
+            for text in PROPOSAL_INPUT
+        ]
+        session.commit()
+        return tuple(row.id for row in rows)

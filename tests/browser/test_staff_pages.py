@@ -246,10 +246,13 @@ def test_staff_link_an_app_and_sign_in_with_its_code(open_page, staff_account, l
 
 
 @pytest.mark.browser
-def test_moderation_and_admin_pages_are_accessible(open_page, staff_account, published_theme):
+@pytest.mark.parametrize("language", ["nl", "ar"])
+def test_moderation_and_admin_pages_are_accessible(
+    open_page, staff_account, published_theme, unassigned_alike, language
+):
     theme: PublishedTheme = published_theme
     page = open_page()
-    me = Staff(page, staff_account("admin"))
+    me = Staff(page, staff_account("admin"), language)
     me.open_login_page()
     me.log_in()
 
@@ -282,9 +285,7 @@ def test_moderation_and_admin_pages_are_accessible(open_page, staff_account, pub
     number = theme.submission_ids[1]  # the Arabic one
     me.follow(me.link(f"/medewerkers/inbreng/{number}"))
     expect(page.locator("main .quote")).to_have_attribute("dir", "auto")
-    # The reason list offers no empty choice: only an old or altered page sends none.
-    page.locator("#reason").evaluate("select => select.add(new Option('', ''))")
-    page.select_option("#reason", "")
+    page.select_option("#reason", "")  # "(kies een reden)": no reason is chosen beforehand
     me.follow(me.submit(f"/medewerkers/inbreng/{number}/verbergen"), status=400)
     assert_error_state(page, "reason")
     page.fill("#text", "")
@@ -306,6 +307,17 @@ def test_moderation_and_admin_pages_are_accessible(open_page, staff_account, pub
     page.locator(f"main form[action='{path}/splitsen'] input[name='title']").fill("De trap")
     me.follow(me.submit(f"{path}/splitsen"), status=400)
     assert_error_state(page, "submissions", group=True)
+
+    # The proposals for new themes, and a title that is too long.
+    me.follow(me.nav("/medewerkers/voorstellen"))
+    accept = "/medewerkers/voorstellen/aannemen"
+    proposal = page.locator("main section.proposal").filter(
+        has=page.locator(f"input[name='members'][value='{unassigned_alike[0]}']")
+    )
+    expect(proposal).to_have_count(1)
+    proposal.locator("input[name='title']").fill("x" * 121)
+    me.follow(proposal.locator("button[type='submit']").first, status=400)
+    assert_error_state(page, "title", form=accept)
 
     # The audit log, all of it and the themes only.
     me.follow(me.nav("/medewerkers/logboek"))

@@ -159,11 +159,7 @@ def list_users():
 @click.argument("email")
 def disable_user(email: str):
     """Disable an account and end all its sessions. The account and its history stay."""
-    from portal.domain import accounts
-
-    _account_change(
-        lambda session: accounts.set_active(session, _existing_user(session, email), False)
-    )
+    _set_active(email, False)
     click.echo(f"Disabled {email}; its sessions have ended.")
 
 
@@ -171,12 +167,16 @@ def disable_user(email: str):
 @click.argument("email")
 def enable_user(email: str):
     """Enable a disabled account again."""
+    _set_active(email, True)
+    click.echo(f"Enabled {email}.")
+
+
+def _set_active(email: str, active: bool) -> None:
     from portal.domain import accounts
 
     _account_change(
-        lambda session: accounts.set_active(session, _existing_user(session, email), True)
+        lambda session: accounts.set_active(session, _existing_user(session, email), active)
     )
-    click.echo(f"Enabled {email}.")
 
 
 @users_cli.command("set-role")

@@ -8,7 +8,7 @@ from flask_login import LoginManager, current_user
 from portal.db import get_session, session_for
 from portal.domain import accounts
 from portal.i18n import lazy_gettext as _l
-from portal.models import ROLES, utcnow
+from portal.models import ROLES, StaffUser, utcnow
 from portal.staff import bp, labels
 
 # What each permission lets through. "public" pages are the sign-in steps themselves.
@@ -40,6 +40,11 @@ def allow(permission: str):
         return view
 
     return declare
+
+
+def acting_user() -> StaffUser:
+    """The signed-in staff member, as loaded into this request's database session."""
+    return current_user._get_current_object()
 
 
 def may(user, permission: str) -> bool:

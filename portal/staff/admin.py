@@ -11,7 +11,7 @@ from portal.i18n import lazy_gettext as _l
 from portal.languages import DEFAULT_LANGUAGE, LANGUAGES
 from portal.models import LifeDomain, Neighbourhood, StaffUser
 from portal.staff import bp
-from portal.staff.access import allow
+from portal.staff.access import acting_user, allow
 from portal.staff.forms import (
     ACCOUNT_ERRORS,
     LifeDomainForm,
@@ -29,10 +29,6 @@ PLACE_ERRORS = {
 }
 OTHER_LANGUAGES = [language for code, language in LANGUAGES.items() if code != DEFAULT_LANGUAGE]
 TranslatedLifeDomainForm = with_language_fields(LifeDomainForm, OTHER_LANGUAGES)
-
-
-def _actor(db) -> StaffUser:
-    return db.get(StaffUser, current_user.id)
 
 
 # --- staff accounts ----------------------------------------------------------------------
@@ -64,7 +60,7 @@ def add_user():
         return admin_users(form, 400)
     try:
         user = accounts.add_user(
-            db, form.email.data, form.role.data, form.password.data, _actor(db)
+            db, form.email.data, form.role.data, form.password.data, acting_user()
         )
     except accounts.AccountError as error:
         field = form.password if error.code.startswith(("too_", "contains")) else form.email
@@ -90,7 +86,7 @@ def set_user_role(user_id: int):
     if user.id == current_user.id and form.role.data != "admin":
         flash(gettext("U kunt uw eigen beheerdersrol niet weghalen."), "error")
         return redirect(url_for(".admin_users"))
-    accounts.set_role(db, user, form.role.data, _actor(db))
+    accounts.set_role(db, user, form.role.data, acting_user())
     db.commit()
     flash(gettext("De rol van %(email)s is aangepast.", email=user.email), "success")
     return redirect(url_for(".admin_users"))
@@ -106,7 +102,7 @@ def toggle_user(user_id: int):
     if user.id == current_user.id:
         flash(gettext("U kunt uw eigen account niet uitzetten."), "error")
         return redirect(url_for(".admin_users"))
-    accounts.set_active(db, user, not user.active, _actor(db))
+    accounts.set_active(db, user, not user.active, acting_user())
     db.commit()
     message = (
         gettext("Het account van %(email)s staat weer aan.", email=user.email)
@@ -126,7 +122,7 @@ def reset_user_totp(user_id: int):
     user = _user(db, user_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    accounts.reset_totp(db, user, _actor(db))
+    accounts.reset_totp(db, user, acting_user())
     db.commit()
     flash(
         gettext(
@@ -172,7 +168,7 @@ def add_neighbourhood():
     form = NameForm()
     if form.validate_on_submit():
         try:
-            places.add_neighbourhood(db, _actor(db), form.name.data)
+            places.add_neighbourhood(db, acting_user(), form.name.data)
         except places.PlaceError as error:
             form.name.errors = [PLACE_ERRORS[error.code]]
         else:
@@ -190,7 +186,7 @@ def update_neighbourhood(row_id: int):
     form = NameForm(prefix=f"w{row.id}")
     if form.validate_on_submit():
         try:
-            places.update_neighbourhood(db, _actor(db), row, form.name.data, form.active.data)
+            places.update_neighbourhood(db, acting_user(), row, form.name.data, form.active.data)
         except places.PlaceError as error:
             form.name.errors = [PLACE_ERRORS[error.code]]
         else:
@@ -244,7 +240,7 @@ def add_life_domain():
     form = _life_domain_form(submitted=True)
     if form.validate_on_submit():
         try:
-            places.add_life_domain(db, _actor(db), form.label.data, _translations(form))
+            places.add_life_domain(db, acting_user(), form.label.data, _translations(form))
         except places.PlaceError as error:
             form.label.errors = [PLACE_ERRORS[error.code]]
         else:
@@ -266,7 +262,7 @@ def update_life_domain(row_id: int):
     if form.validate_on_submit():
         try:
             places.update_life_domain(
-                db, _actor(db), row, form.active.data, form.label.data, _translations(form)
+                db, acting_user(), row, form.active.data, form.label.data, _translations(form)
             )
         except places.PlaceError as error:
             form.label.errors = [PLACE_ERRORS[error.code]]

@@ -1,7 +1,6 @@
 """The moderation inbox and the page of one submission, with what a moderator does there."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user
 from sqlalchemy import select
 
 from portal.db import get_session
@@ -10,9 +9,9 @@ from portal.domain.moderation import Cursor, InboxFilter
 from portal.forms import options
 from portal.i18n import gettext
 from portal.i18n import lazy_gettext as _l
-from portal.models import StaffUser, Submission, Theme
+from portal.models import Submission, Theme
 from portal.staff import bp
-from portal.staff.access import allow
+from portal.staff.access import acting_user, allow
 from portal.staff.moderation_forms import (
     ActionForm,
     BulkForm,
@@ -23,6 +22,7 @@ from portal.staff.moderation_forms import (
     ThemesForm,
 )
 from portal.staff.suggestions import hints_for
+from portal.staff.theme_forms import THEME_ERRORS
 
 MODERATION_ERRORS = {
     "unknown_reason": _l("Kies waarom u dit verbergt."),
@@ -31,13 +31,7 @@ MODERATION_ERRORS = {
     "own_duplicate": _l("Inbreng kan geen dubbel van zichzelf zijn."),
     "no_theme": _l("Kies een thema."),
     "unknown_action": _l("Kies wat u wilt doen."),
-    "empty_title": _l("Geef het thema een titel."),
-    "title_too_long": _l("De titel mag hoogstens 120 tekens hebben."),
 }
-
-
-def _actor(db) -> StaffUser:
-    return db.get(StaffUser, current_user.id)
 
 
 def _theme_choices(db) -> list[tuple[str, str]]:
@@ -118,7 +112,7 @@ def bulk_action():
         return redirect(back)
     try:
         changed = moderation.bulk(
-            db, _actor(db), chosen, form.action.data, reason=reason, theme=theme
+            db, acting_user(), chosen, form.action.data, reason=reason, theme=theme
         )
     except moderation.ModerationError as error:
         flash(str(MODERATION_ERRORS[error.code]), "error")
@@ -190,7 +184,7 @@ def publish(submission_id: int):
     item = _submission(db, submission_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    moderation.publish(db, _actor(db), item)
+    moderation.publish(db, acting_user(), item)
     db.commit()
     return _done(item, gettext("De inbreng staat nu op de website, zonder naam."))
 
@@ -203,7 +197,7 @@ def hide(submission_id: int):
     form = HideForm()
     if not form.validate_on_submit():
         return render_submission(db, item, 400, hide_form=form)
-    moderation.hide(db, _actor(db), item, form.reason.data)
+    moderation.hide(db, acting_user(), item, form.reason.data)
     db.commit()
     return _done(item, gettext("De inbreng is verborgen. Hij blijft bewaard en telt mee."))
 
@@ -216,7 +210,7 @@ def edit_text(submission_id: int):
     form = EditTextForm()
     if not form.validate_on_submit():
         return render_submission(db, item, 400, edit_form=form)
-    changed = moderation.edit_text(db, _actor(db), item, form.text.data)
+    changed = moderation.edit_text(db, acting_user(), item, form.text.data)
     db.commit()
     if not changed:
         return _done(item, gettext("De tekst was al zo."))
@@ -233,12 +227,12 @@ def set_themes(submission_id: int):
     if not form.validate_on_submit():
         return render_submission(db, item, 400, themes_form=form)
     chosen = list(db.scalars(select(Theme).where(Theme.id.in_(form.themes.data or []))))
-    actor = _actor(db)
+    actor = acting_user()
     if form.new_theme.data:
         try:
             chosen.append(themes.create(db, actor, form.new_theme.data))
         except themes.ThemeError as error:
-            form.new_theme.errors.append(MODERATION_ERRORS[error.code])
+            form.new_theme.errors.append(THEME_ERRORS[error.code])
             return render_submission(db, item, 400, themes_form=form)
     moderation.set_themes(db, actor, item, chosen)
     db.commit()
@@ -262,7 +256,7 @@ def mark_duplicate(submission_id: int):
             )
             return render_submission(db, item, 400, duplicate_form=form)
     try:
-        moderation.mark_duplicate(db, _actor(db), item, original)
+        moderation.mark_duplicate(db, acting_user(), item, original)
     except moderation.ModerationError as error:
         form.original.errors.append(MODERATION_ERRORS[error.code])
         return render_submission(db, item, 400, duplicate_form=form)

@@ -4,7 +4,6 @@ Moderators decide: a suggestion is a button they may press, with the words that 
 """
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
-from flask_login import current_user
 from sqlalchemy import select
 from wtforms import IntegerField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, ValidationError
@@ -14,9 +13,9 @@ from portal.domain import moderation, suggestions
 from portal.domain.suggestions import SuggestionIndex
 from portal.forms import BaseForm
 from portal.i18n import gettext
-from portal.models import StaffUser, Submission, Theme
+from portal.models import Submission, Theme
 from portal.staff import bp
-from portal.staff.access import allow
+from portal.staff.access import acting_user, allow
 from portal.staff.theme_forms import TITLE_VALIDATORS
 
 PROPOSALS_SHOWN = 20
@@ -51,10 +50,6 @@ def hints_for(db, submission: Submission):
     return suggestions.for_submission(db, suggestion_index(), submission)
 
 
-def _actor(db) -> StaffUser:
-    return db.get(StaffUser, current_user.id)
-
-
 @bp.post("/inbreng/<int:submission_id>/thema-toevoegen")
 @allow("moderate")
 def add_suggested_theme(submission_id: int):
@@ -64,7 +59,7 @@ def add_suggested_theme(submission_id: int):
     theme = db.get(Theme, form.theme.data) if form.validate_on_submit() else None
     if theme is None or theme.merged_into_id is not None:
         abort(400)
-    moderation.add_to_theme(db, _actor(db), [item], theme)
+    moderation.add_to_theme(db, acting_user(), [item], theme)
     db.commit()
     flash(gettext("Toegevoegd aan het thema %(title)s.", title=theme.title), "success")
     return redirect(url_for(".submission", submission_id=item.id))
@@ -106,7 +101,7 @@ def reject_proposal():
     form = RejectForm()
     if not form.validate_on_submit():
         abort(400)
-    suggestions.reject(db, _actor(db), form.members.data)
+    suggestions.reject(db, acting_user(), form.members.data)
     db.commit()
     flash(gettext("Het voorstel is afgewezen. We stellen het niet opnieuw voor."), "success")
     return redirect(url_for(".proposals"))
@@ -121,7 +116,7 @@ def accept_proposal():
         if form.csrf_token.errors or form.members.errors:
             abort(400)
         return _render_proposals(db, failed=form, status=400)
-    theme = suggestions.accept(db, _actor(db), form.members.data, form.title.data)
+    theme = suggestions.accept(db, acting_user(), form.members.data, form.title.data)
     db.commit()
     flash(gettext("Het thema is gemaakt. Vul nu een samenvatting in."), "success")
     return redirect(url_for(".theme", theme_id=theme.id))

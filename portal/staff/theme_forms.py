@@ -62,3 +62,17 @@ class SplitForm(BaseForm):
     title = StringField(
         _l("Titel van het nieuwe thema"), validators=TITLE_VALIDATORS, id="split-title"
     )
+
+
+# What portal.domain.themes.ThemeError codes mean, wherever a theme is changed.
+THEME_ERRORS = {
+    "empty_title": _l("Geef het thema een titel."),
+    "title_too_long": _l("De titel mag hoogstens 120 tekens hebben."),
+    "unknown_stage": _l("Kies een stap in de cyclus."),
+    "summary_too_long": _l("De samenvatting mag hoogstens 5000 tekens hebben."),
+    "publish_without_summary": _l(
+        "Schrijf eerst een samenvatting. Inwoners zien die als eerste op de website."
+    ),
+    "bad_merge": _l("Kies een ander thema om mee samen te voegen."),
+    "nothing_to_split": _l("Kies de inbreng die naar het nieuwe thema gaat."),
+}

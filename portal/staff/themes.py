@@ -8,27 +8,16 @@ from portal.db import get_session
 from portal.domain import audit, themes
 from portal.forms import options
 from portal.i18n import gettext
-from portal.i18n import lazy_gettext as _l
-from portal.models import StaffUser, Submission, Theme
+from portal.models import Submission, Theme
 from portal.staff import bp
-from portal.staff.access import allow, may
-from portal.staff.theme_forms import MergeForm, NewThemeForm, SplitForm, ThemeForm
-
-THEME_ERRORS = {
-    "empty_title": _l("Geef het thema een titel."),
-    "title_too_long": _l("De titel mag hoogstens 120 tekens hebben."),
-    "unknown_stage": _l("Kies een stap in de cyclus."),
-    "summary_too_long": _l("De samenvatting mag hoogstens 5000 tekens hebben."),
-    "publish_without_summary": _l(
-        "Schrijf eerst een samenvatting. Inwoners zien die als eerste op de website."
-    ),
-    "bad_merge": _l("Kies een ander thema om mee samen te voegen."),
-    "nothing_to_split": _l("Kies de inbreng die naar het nieuwe thema gaat."),
-}
-
-
-def _actor(db) -> StaffUser:
-    return db.get(StaffUser, current_user.id)
+from portal.staff.access import acting_user, allow, may
+from portal.staff.theme_forms import (
+    THEME_ERRORS,
+    MergeForm,
+    NewThemeForm,
+    SplitForm,
+    ThemeForm,
+)
 
 
 def _theme(db, theme_id: int) -> Theme:
@@ -51,7 +40,7 @@ def create_theme():
     if not form.validate_on_submit():
         rows = [(theme, themes.figures(db, theme)) for theme in themes.active_themes(db)]
         return render_template("staff/themes.html", rows=rows, form=form), 400
-    theme = themes.create(db, _actor(db), form.title.data)
+    theme = themes.create(db, acting_user(), form.title.data)
     db.commit()
     flash(gettext("Het thema is gemaakt."), "success")
     return redirect(url_for(".theme", theme_id=theme.id))
@@ -110,7 +99,7 @@ def update_theme(theme_id: int):
     try:
         themes.update(
             db,
-            _actor(db),
+            acting_user(),
             item,
             title=form.title.data,
             summary=form.summary.data,
@@ -137,7 +126,7 @@ def merge_theme(theme_id: int):
         return render_theme(db, item, 400, merge_form=form)
     target = _theme(db, form.target.data)
     try:
-        themes.merge(db, _actor(db), item, target)
+        themes.merge(db, acting_user(), item, target)
     except themes.ThemeError as error:
         form.target.errors = [THEME_ERRORS[error.code]]
         return render_theme(db, item, 400, merge_form=form)
@@ -157,7 +146,7 @@ def split_theme(theme_id: int):
         return render_theme(db, item, 400, split_form=form)
     chosen = list(db.scalars(select(Submission).where(Submission.id.in_(form.submissions.data))))
     try:
-        new = themes.split(db, _actor(db), item, chosen, form.title.data)
+        new = themes.split(db, acting_user(), item, chosen, form.title.data)
     except themes.ThemeError as error:
         form.submissions.errors = [THEME_ERRORS[error.code]]
         return render_theme(db, item, 400, split_form=form)

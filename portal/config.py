@@ -69,6 +69,8 @@ def from_environment(environ: os._Environ | dict | None = None) -> dict:
         "RATELIMIT_LOGIN": env.get("RATELIMIT_LOGIN", "100 per hour;10 per minute"),
         # "This happens to me too" on a theme, per client.
         "RATELIMIT_EXPERIENCE": env.get("RATELIMIT_EXPERIENCE", "60 per hour;10 per minute"),
+        # A blank paper form downloaded from the website issues a code: per client.
+        "RATELIMIT_PAPER_FORM": env.get("RATELIMIT_PAPER_FORM", "20 per hour;5 per minute"),
         # Flask-Limiter's own setting: a limit on every route, none unless asked for.
         **({"RATELIMIT_DEFAULT": env["RATELIMIT_DEFAULT"]} if env.get("RATELIMIT_DEFAULT") else {}),
         "RATELIMIT_HEADERS_ENABLED": True,  # Retry-After on a 429 tells clients when to retry
@@ -95,6 +97,9 @@ def from_environment(environ: os._Environ | dict | None = None) -> dict:
         or _bool(env.get("STAFF_REQUIRE_SECOND_FACTOR"), False),
         "STAFF_IDLE_MINUTES": int(env.get("STAFF_IDLE_MINUTES", "30")),
         "STAFF_SESSION_HOURS": int(env.get("STAFF_SESSION_HOURS", "12")),
+        # Render batch PDFs inside the process that asks (tests, the CLI) instead of in a
+        # separate process, which keeps web workers free while a large batch renders.
+        "PAPER_PRINT_IN_PROCESS": _bool(env.get("PAPER_PRINT_IN_PROCESS"), False),
         "BABEL_DEFAULT_LOCALE": "nl",
         "BABEL_DEFAULT_TIMEZONE": env.get("TIMEZONE", "Europe/Amsterdam"),
     }

@@ -24,6 +24,8 @@ TEST_SETTINGS = {
     "RATELIMIT_DEFAULT": "10000 per minute",
     "RATELIMIT_LOGIN": "1000 per minute",
     "RATELIMIT_EXPERIENCE": "1000 per minute",
+    "RATELIMIT_PAPER_FORM": "1000 per minute",
+    "PAPER_PRINT_IN_PROCESS": True,
 }
 STAFF_PASSWORD = "een lange zin als wachtwoord"
 

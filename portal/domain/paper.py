@@ -8,18 +8,23 @@ strip with the code follows a paper form like a web one. The caller commits.
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from portal.domain import audit, receipts, text
+from portal.domain import audit, receipts, submissions, text
 from portal.languages import LANGUAGES
 from portal.models import (
     BATCH_MAX_FORMS,
+    KINDS,
     VARIANTS,
+    Neighbourhood,
     PaperBatch,
     PaperForm,
+    PaperKeying,
     StaffUser,
     Submission,
+    utcnow,
 )
 
 
@@ -43,8 +48,19 @@ class BatchRequest:
     double_keying: bool = False
 
 
-def create_batch(session: Session, actor: StaffUser | None, request: BatchRequest) -> PaperBatch:
-    """A batch with `forms` forms, each with a fresh code used nowhere else."""
+def create_batch(
+    session: Session,
+    actor: StaffUser | None,
+    request: BatchRequest,
+    printed: dict | None = None,
+    source: str = "wijkteam",
+) -> PaperBatch:
+    """A batch with `forms` forms, each with a fresh code used nowhere else.
+
+    `printed` is what goes on paper and must be read back the same way: the answer
+    options with their labels in the batch's language, and the layout (see
+    portal.printing.printed_for).
+    """
     if request.language not in LANGUAGES:
         raise PaperError("unknown_language")
     if request.variant not in VARIANTS:
@@ -63,6 +79,8 @@ def create_batch(session: Session, actor: StaffUser | None, request: BatchReques
         handout_date=request.handout_date,
         double_keying=request.double_keying,
         created_by=actor.id if actor is not None else None,
+        source=source,
+        printed=printed or {},
     )
     session.add(batch)
     session.flush()
@@ -135,3 +153,255 @@ def batch_codes(session: Session, batch: PaperBatch) -> list[tuple[int, str]]:
         .order_by(PaperForm.number)
     )
     return [(number, code) for number, code in session.execute(query)]
+
+
+# --- keying returned forms back in ----------------------------------------------------
+
+# The answers on a paper form, in the order they are printed and keyed.
+ANSWER_FIELDS = ("kind", "text", "height", "life_domain", "neighbourhood", "consent", "contact")
+
+
+@dataclass(frozen=True)
+class PaperAnswers:
+    """What one person typed from one paper form. Empty answers are None (or False)."""
+
+    kind: str | None
+    text: str
+    height: str | None = None
+    life_domain: str | None = None
+    neighbourhood: str | None = None
+    consent: bool = False
+    contact: str | None = None  # an email address or a postal address, as written
+
+    def as_dict(self) -> dict:
+        return {name: getattr(self, name) for name in ANSWER_FIELDS}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "PaperAnswers":
+        return cls(**{name: data.get(name) for name in ANSWER_FIELDS})
+
+    def differences(self, other: "PaperAnswers") -> list[str]:
+        """The fields where two keyings of the same form disagree. Text is compared with
+        its white space tidied: a line break typed elsewhere is no disagreement."""
+        return [
+            name
+            for name in ANSWER_FIELDS
+            if _comparable(getattr(self, name)) != _comparable(getattr(other, name))
+        ]
+
+
+def _comparable(value):
+    return " ".join(value.split()) if isinstance(value, str) else value
+
+
+@dataclass(frozen=True)
+class Keyed:
+    """The outcome of keying a form: a submission, or a round waiting for its pair."""
+
+    submission: Submission | None = None
+    waiting_for_second: bool = False
+    differences: tuple[str, ...] = ()
+
+
+def key(
+    session: Session,
+    actor: StaffUser,
+    code: str,
+    answers: PaperAnswers,
+    retain_contact_until: date,
+) -> Keyed:
+    """Key a returned form in. A batch that is keyed once makes the submission now; a
+    double-keyed batch keeps this keying as round 1 or 2 and makes the submission when
+    the two agree, or returns the differences to resolve.
+
+    Two people keying the same form at once: the database lets one of them have the
+    round (or the submission) and PaperError("keyed") tells the other.
+    """
+    form = form_for_keying(session, code)
+    _mark_returned(form)
+    if not form.batch.double_keying:
+        return Keyed(submission=_submit(session, actor, form, answers, retain_contact_until))
+
+    rounds = _rounds(session, form.code)
+    if 1 not in rounds:
+        _claim_round(session, actor, form, 1, answers)
+        return Keyed(waiting_for_second=True)
+    if 2 in rounds:  # both keyed and not settled yet: the differences are the answer
+        second = PaperAnswers.from_dict(rounds[2].answers)
+    elif rounds[1].keyed_by == actor.id:
+        raise PaperError("same_person")
+    else:
+        _claim_round(session, actor, form, 2, answers)
+        second = answers
+    differences = PaperAnswers.from_dict(rounds[1].answers).differences(second)
+    if differences:
+        return Keyed(differences=tuple(differences))
+    return Keyed(submission=_submit(session, actor, form, second, retain_contact_until))
+
+
+def keying_rounds(session: Session, code: str) -> dict[int, PaperAnswers]:
+    """The rounds keyed so far for a double-keyed form, by round number."""
+    return {n: PaperAnswers.from_dict(row.answers) for n, row in _rounds(session, code).items()}
+
+
+def resolve(
+    session: Session,
+    actor: StaffUser,
+    code: str,
+    answers: PaperAnswers,
+    retain_contact_until: date,
+) -> Submission:
+    """Accept a double-keyed form with the answers a person settled on, looking at the
+    paper and the two keyings side by side."""
+    form = form_for_keying(session, code)
+    if set(_rounds(session, form.code)) != {1, 2}:
+        raise PaperError("not_both_rounds")
+    return _submit(session, actor, form, answers, retain_contact_until, resolved=True)
+
+
+def _rounds(session: Session, code: str) -> dict:
+    query = select(PaperKeying).where(PaperKeying.form_code == code)
+    return {row.round: row for row in session.scalars(query)}
+
+
+def _claim_round(session, actor, form: PaperForm, number: int, answers: PaperAnswers) -> None:
+    row = PaperKeying(
+        form_code=form.code, round=number, answers=answers.as_dict(), keyed_by=actor.id
+    )
+    try:
+        with session.begin_nested():
+            session.add(row)
+            session.flush()
+    except IntegrityError:
+        raise PaperError("round_taken", round=number) from None
+    audit.record_event(
+        session,
+        actor,
+        "paper_form.key_round",
+        "paper_form",
+        None,
+        after={"code": form.code, "round": number},
+    )
+
+
+def _mark_returned(form: PaperForm) -> None:
+    if form.returned_at is None:
+        form.returned_at = utcnow()
+
+
+def _submit(session, actor, form, answers: PaperAnswers, retain_contact_until, resolved=False):
+    """The submission from a paper form, claimed for this form in the same transaction.
+
+    The form's code becomes the receipt code, which is unique: of two transactions
+    keying the same form, the second cannot insert and gets PaperError("keyed").
+    """
+    if answers.kind not in KINDS:
+        raise PaperError("kind")
+    email, postal = split_contact(answers.contact) if answers.consent else (None, None)
+    try:
+        with session.begin_nested():
+            submission = submissions.submit(
+                session,
+                submissions.Answers(
+                    kind=answers.kind,
+                    text=answers.text,
+                    language=form.batch.language,
+                    life_domain_id=_int(answers.life_domain),
+                    neighbourhood_id=_int(answers.neighbourhood),
+                    height=_int(answers.height),
+                    email=email,
+                    postal_address=postal,
+                ),
+                channel="paper",
+                receipt_code=form.code,
+                entered_by=actor.id,
+                retain_contact_until=retain_contact_until,
+            )
+            claimed = session.execute(
+                update(PaperForm)
+                .where(PaperForm.code == form.code, PaperForm.submission_id.is_(None))
+                .values(submission_id=submission.id, keyed_by=actor.id, keyed_at=utcnow())
+                .execution_options(synchronize_session=False)
+            )
+            if claimed.rowcount != 1:
+                raise IntegrityError("paper_form", None, Exception("claimed already"))
+    except IntegrityError:
+        session.expire(form)
+        who = session.get(StaffUser, form.keyed_by) if form.keyed_by else None
+        raise PaperError("keyed", by=who.email if who else "?", at=form.keyed_at) from None
+    session.expire(form)
+    audit.record(
+        session,
+        actor,
+        "paper_form.resolve" if resolved else "paper_form.key",
+        submission,
+        after={"code": form.code, "batch": form.batch_id, "channel": "paper"},
+    )
+    return submission
+
+
+def split_contact(written: str | None) -> tuple[str | None, str | None]:
+    """(email, postal address) from what was written in the contact area: one word with
+    an @ is an email address; anything else is a postal address."""
+    written = text.clean(written or "")
+    if not written:
+        return None, None
+    if "@" in written and len(written.split()) == 1:
+        return written.lower(), None
+    return None, written
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value not in (None, "") else None
+
+
+# --- how far batches are -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BatchProgress:
+    printed: int
+    returned: int
+    keyed: int
+
+    @property
+    def pending(self) -> int:
+        """Handed out and not back yet."""
+        return self.printed - self.returned
+
+
+def progress_by_batch(session: Session, batch_ids: list[int]) -> dict[int, BatchProgress]:
+    """Printed, returned and keyed forms of each batch, in one query."""
+    query = (
+        select(
+            PaperForm.batch_id,
+            func.count(),
+            func.count(PaperForm.returned_at),
+            func.count(PaperForm.submission_id),
+        )
+        .where(PaperForm.batch_id.in_(batch_ids))
+        .group_by(PaperForm.batch_id)
+    )
+    return {
+        batch_id: BatchProgress(printed, returned, keyed)
+        for batch_id, printed, returned, keyed in session.execute(query)
+    }
+
+
+def progress_by_neighbourhood(session: Session) -> list[tuple[str | None, BatchProgress]]:
+    """The same figures per wijk where the batches were handed out (None: no wijk)."""
+    query = (
+        select(
+            Neighbourhood.name,
+            func.count(),
+            func.count(PaperForm.returned_at),
+            func.count(PaperForm.submission_id),
+        )
+        .select_from(PaperForm)
+        .join(PaperBatch, PaperBatch.id == PaperForm.batch_id)
+        .outerjoin(Neighbourhood, Neighbourhood.id == PaperBatch.neighbourhood_id)
+        .where(PaperBatch.source == "wijkteam")
+        .group_by(Neighbourhood.name)
+        .order_by(Neighbourhood.name)
+    )
+    return [(name, BatchProgress(p, r, k)) for name, p, r, k in session.execute(query)]

@@ -1,7 +1,7 @@
 """Receiving input from residents and looking it up by receipt code."""
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -22,6 +22,7 @@ class Answers:
     neighbourhood_id: int | None = None
     height: int | None = None
     email: str | None = None
+    postal_address: str | None = None  # given on paper or to a wijkteam, not on the web
 
     def __post_init__(self):
         if self.kind != "obstacle" and self.height is not None:
@@ -35,11 +36,16 @@ def submit(
     channel: str = "web",
     draft_token: str | None = None,
     retain_contact_until: date | None = None,
+    receipt_code: str | None = None,
+    entered_by: int | None = None,
+    resident_consent_at: datetime | None = None,
 ) -> Submission:
     """Store one submission and return it; the caller commits.
 
     Sending the same draft twice (a double click, a resent form, two tabs) returns the
-    submission that the first send made instead of making a second one.
+    submission that the first send made instead of making a second one. A paper form
+    brings its own `receipt_code` (the code printed on it); staff who type input in for
+    a resident are `entered_by`.
     """
     if draft_token:
         existing = sent_from_draft(session, draft_token)
@@ -47,7 +53,7 @@ def submit(
             return existing
 
     submission = Submission(
-        receipt_code=_unused_code(session),
+        receipt_code=receipt_code or _unused_code(session),
         kind=answers.kind,
         text=answers.text,
         language=answers.language,
@@ -56,11 +62,17 @@ def submit(
         height=answers.height,
         channel=channel,
         draft_token=draft_token,
+        entered_by=entered_by,
+        resident_consent_at=resident_consent_at,
     )
-    if answers.email:
+    if answers.email or answers.postal_address:
         if retain_contact_until is None:
             raise ValueError("contact details are only kept with a date to remove them")
-        submission.contact = ContactDetails(email=answers.email, retain_until=retain_contact_until)
+        submission.contact = ContactDetails(
+            email=answers.email,
+            postal_address=answers.postal_address,
+            retain_until=retain_contact_until,
+        )
     try:
         with session.begin_nested():
             session.add(submission)

@@ -1,13 +1,24 @@
 """The tables. Constraints live in the database, not only in Python."""
 
 from portal.models.base import Base, utcnow
-from portal.models.paper import BATCH_MAX_FORMS, VARIANTS, PaperBatch, PaperForm
+from portal.models.paper import (
+    BATCH_MAX_FORMS,
+    PRINT_STATES,
+    SOURCES,
+    VARIANTS,
+    PaperBatch,
+    PaperForm,
+    PaperKeying,
+    PaperPrint,
+)
 from portal.models.participation import (
+    ASSISTED_CHANNELS,
     CHANNELS,
     EMAIL_MAX_LENGTH,
     HEIGHTS,
     HIDE_REASONS,
     KINDS,
+    POSTAL_ADDRESS_MAX_LENGTH,
     STATUSES,
     TEXT_MAX_LENGTH,
     ContactDetails,
@@ -32,6 +43,12 @@ __all__ = [
     "VARIANTS",
     "PaperBatch",
     "PaperForm",
+    "PaperKeying",
+    "PaperPrint",
+    "PRINT_STATES",
+    "SOURCES",
+    "ASSISTED_CHANNELS",
+    "POSTAL_ADDRESS_MAX_LENGTH",
     "CHANNELS",
     "EMAIL_MAX_LENGTH",
     "HEIGHTS",

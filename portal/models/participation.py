@@ -25,9 +25,13 @@ CHANNELS = ("web", "paper", "assisted", "phone")
 STATUSES = ("received", "published", "hidden")
 # Why a moderator hides a submission from the website; it is never deleted.
 HIDE_REASONS = ("personal_data", "abusive", "off_topic", "duplicate")
+# Channels where a member of staff writes down what a resident tells them: the resident's
+# consent to that is recorded with the submission.
+ASSISTED_CHANNELS = ("assisted", "phone")
 HEIGHTS = (1, 2, 3, 4, 5)
 TEXT_MAX_LENGTH = 5000
 EMAIL_MAX_LENGTH = 254
+POSTAL_ADDRESS_MAX_LENGTH = 300
 
 
 class Neighbourhood(Base):
@@ -76,6 +80,10 @@ class Submission(Base):
         CheckConstraint(
             "duplicate_of_id IS NULL OR duplicate_of_id <> id", name="not_own_duplicate"
         ),
+        CheckConstraint(
+            f"NOT ({in_('channel', ASSISTED_CHANNELS)}) OR resident_consent_at IS NOT NULL",
+            name="assisted_consent",
+        ),
         # The inbox: newest first, by keyset on (created_at, id), optionally by status.
         Index("ix_submission_inbox", "created_at", "id"),
         Index("ix_submission_status_inbox", "status", "created_at", "id"),
@@ -106,6 +114,12 @@ class Submission(Base):
     moderated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
     # The draft it came from: sending the same draft twice yields one submission.
     draft_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # Who typed it in for the resident (paper keyed back, assisted or phone entry).
+    entered_by: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_user.id", ondelete="SET NULL"), index=True
+    )
+    # When the resident agreed that staff write their input down (assisted and phone).
+    resident_consent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     life_domain: Mapped[LifeDomain | None] = relationship(lazy="joined")
     neighbourhood: Mapped[Neighbourhood | None] = relationship(lazy="joined")
@@ -118,14 +132,21 @@ class Submission(Base):
 
 
 class ContactDetails(Base):
-    """How to reach the resident who asked to hear back; removed after `retain_until`."""
+    """How to reach the resident who asked to hear back; removed after `retain_until`.
+
+    An email address from the web; on paper or through a wijkteam, a postal address.
+    """
 
     __tablename__ = "contact_details"
-    __table_args__ = (UniqueConstraint("submission_id"),)
+    __table_args__ = (
+        UniqueConstraint("submission_id"),
+        CheckConstraint("email IS NOT NULL OR postal_address IS NOT NULL", name="some_contact"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     submission_id: Mapped[int] = mapped_column(ForeignKey("submission.id", ondelete="CASCADE"))
-    email: Mapped[str] = mapped_column(String(EMAIL_MAX_LENGTH))
+    email: Mapped[str | None] = mapped_column(String(EMAIL_MAX_LENGTH))
+    postal_address: Mapped[str | None] = mapped_column(String(POSTAL_ADDRESS_MAX_LENGTH))
     consent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     retain_until: Mapped[date] = mapped_column(Date, index=True)
 

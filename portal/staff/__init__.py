@@ -8,4 +8,4 @@ from flask import Blueprint
 
 bp = Blueprint("staff", __name__, url_prefix="/medewerkers")
 
-from portal.staff import access, admin, audit_log, auth, inbox, suggestions, themes  # noqa: E402,F401  (routes register on bp)
+from portal.staff import access, admin, audit_log, auth, inbox, paper, suggestions, themes  # noqa: E402,F401  (routes register on bp)

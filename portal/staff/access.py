@@ -17,6 +17,8 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "staff": ROLES,
     "read": ("admin", "moderator", "policy"),
     "moderate": ("admin", "moderator"),
+    # Paper forms and input typed in for residents: the wijkteam's work.
+    "paper": ("admin", "moderator", "wijkteam"),
     "administer": ("admin",),
 }
 # last_seen_at is written at most this often, not on every page view.
@@ -103,6 +105,7 @@ def _labels():
         "stage_labels": labels.STAGE_LABELS,
         "action_labels": labels.ACTION_LABELS,
         "language_names": labels.LANGUAGE_NAMES,
+        "variant_labels": labels.VARIANT_LABELS,
     }
 
 

@@ -11,6 +11,7 @@ STATUS_LABELS = {
     "published": _l("Gepubliceerd"),
     "hidden": _l("Verborgen"),
 }
+VARIANT_LABELS = {"standard": _l("Gewone letters"), "large_print": _l("Grote letters")}
 CHANNEL_LABELS = {
     "web": _l("Website"),
     "paper": _l("Papier"),
@@ -49,6 +50,9 @@ ACTION_LABELS = {
     "theme.split": _l("Thema gesplitst"),
     "proposal.reject": _l("Voorstel afgewezen"),
     "paper_batch.create": _l("Papieren formulieren gemaakt"),
+    "paper_form.key": _l("Papieren formulier ingevoerd"),
+    "paper_form.key_round": _l("Papieren formulier één keer ingevoerd (van twee)"),
+    "paper_form.resolve": _l("Verschillen tussen twee invoeren opgelost"),
     "neighbourhood.add": _l("Wijk toegevoegd"),
     "neighbourhood.update": _l("Wijk gewijzigd"),
     "life_domain.add": _l("Leefgebied toegevoegd"),

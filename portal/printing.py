@@ -1,0 +1,315 @@
+"""Paper forms as PDF: Jinja templates rendered by WeasyPrint, wording from the catalogs.
+
+A form is a template like any page, so its wording comes from the same gettext catalogs
+and its fonts from the system (Noto covers Latin, Cyrillic and Arabic; DejaVu is the
+fallback). WeasyPrint embeds the subset of each font a document uses and writes text as
+text, so a PDF is searchable, reads aloud and prints sharp in black and white.
+"""
+
+from collections.abc import Callable, Iterable
+
+import segno
+from flask import current_app, render_template
+from flask_babel import force_locale
+from markupsafe import Markup
+
+from portal.domain import paper_layout, places, receipts
+from portal.domain.paper_layout import Layout, Wording
+from portal.i18n import gettext as _
+from portal.languages import LANGUAGES
+from portal.residents.forms import HEIGHT_LABELS
+
+CHUNK = 40  # forms laid out per WeasyPrint document: progress steps, bounded memory
+
+
+def wording(language: str, printed: dict, place: str | None) -> Wording:
+    """The printed texts in `language`. `printed` holds the batch's option labels, which
+    are already in that language: they were fixed when the batch was made."""
+    with force_locale(language):
+        retention = current_app.config["CONTACT_RETENTION_DAYS"]
+        if place:
+            where = _(
+                "Geef het formulier terug bij %(place)s, of aan iemand van het wijkteam.",
+                place=place,
+            )
+        else:
+            where = _("Geef het formulier af bij het wijkteam of bij het gemeentehuis.")
+        return Wording(
+            blocks={
+                "intro": _(
+                    "Zit er iets in de weg om mee te doen? Of heeft u een idee? Vertel het de "
+                    "gemeente op dit formulier. U hoeft uw naam niet te geven. U mag schrijven "
+                    "in uw eigen taal."
+                ),
+                "question.kind": _("Wat wilt u vertellen? Zet een kruisje in één hokje."),
+                "question.text": _("Schrijf het hier op, in uw eigen woorden."),
+                "question.height": _(
+                    "Alleen bij een obstakel: hoe erg zit het u in de weg? Kies één hokje."
+                ),
+                "question.life_domain": _("Waar gaat het over? Kies één hokje als u wilt."),
+                "question.neighbourhood": _("In welke wijk is het? Kies één hokje als u wilt."),
+                "question.contact": _("Wilt u bericht krijgen over uw inbreng? Dat hoeft niet."),
+                "contact.hint": _("Schrijf hieronder uw e-mailadres of uw postadres."),
+                "heading.privacy": _("Wat doen we met uw gegevens?"),
+                "privacy": _(
+                    "Medewerkers van de gemeente lezen wat u schrijft en gebruiken het om beleid "
+                    "beter te maken. Uw tekst kan later op de website komen, zonder naam en "
+                    "zonder persoonlijke gegevens. Uw e-mailadres of postadres gebruiken we "
+                    "alleen om u bericht te sturen. We verwijderen het na %(days)d dagen.",
+                    days=retention,
+                ),
+                "heading.return": _("Waar levert u het in?"),
+                "return": where
+                + " "
+                + _(
+                    "Bewaar de code bovenaan dit formulier. Daarmee kunt u op de website zien "
+                    "wat er met uw inbreng gebeurt."
+                ),
+            },
+            kinds=[
+                ("obstacle", _("Er zit mij iets in de weg (een obstakel)")),
+                ("idea", _("Ik heb een idee")),
+            ],
+            heights=[(str(level), str(label)) for level, label in HEIGHT_LABELS.items()],
+            life_domains=[tuple(option) for option in printed.get("life_domain", [])],
+            neighbourhoods=[tuple(option) for option in printed.get("neighbourhood", [])],
+            consent=_("Ja, ik wil bericht krijgen over mijn inbreng."),
+        )
+
+
+def labels(words: Wording) -> dict[str, dict[str, str]]:
+    """Every tick box's label, by field and value."""
+    return {
+        "kind": dict(words.kinds),
+        "height": dict(words.heights),
+        "life_domain": dict(words.life_domains),
+        "neighbourhood": dict(words.neighbourhoods),
+        "consent": {"yes": words.consent},
+    }
+
+
+def layout_for(language: str, variant: str, printed: dict, place: str | None) -> Layout:
+    rtl = LANGUAGES[language].direction == "rtl"
+    return paper_layout.build(variant, rtl, wording(language, printed, place))
+
+
+def printed_for(session, language: str, variant: str, place: str | None) -> dict:
+    """What a new batch prints, fixed for good: today's active options, labelled in the
+    batch's language, and the layout they make."""
+    with force_locale(language):
+        options = {
+            "life_domain": [list(o) for o in places.life_domain_choices(session)],
+            "neighbourhood": [list(o) for o in places.neighbourhood_choices(session)],
+        }
+    layout = layout_for(language, variant, options, place)
+    return {**options, "layout": layout.to_dict()}
+
+
+def qr_svg(payload: str) -> Markup:
+    """The QR code as inline SVG: vector, so it prints sharp at any size. A quiet zone of
+    four modules is part of the image, as scanners need."""
+    code = segno.make(payload, error="m", micro=False)
+    # segno writes the SVG itself from the payload's bits: no text of ours goes into it.
+    return Markup(code.svg_inline(border=4, omitsize=True, dark="#000"))  # noqa: S704
+
+
+def render_forms(
+    language: str,
+    variant: str,
+    printed: dict,
+    place: str | None,
+    codes: Iterable[str],
+    progress: Callable[[int], None] | None = None,
+) -> bytes:
+    """One PDF with a form for every code, `CHUNK` forms at a time; `progress` hears how
+    many forms are done after each chunk."""
+    from weasyprint import HTML  # imported on first use: it loads Pango
+
+    layout = Layout.from_dict(printed["layout"]) if "layout" in printed else None
+    layout = layout or layout_for(language, variant, printed, place)
+    words = wording(language, printed, place)
+    prefix = paper_layout.qr_prefix(current_app.config["MUNICIPALITY_NAME"])
+    codes = list(codes)
+    documents = []
+    for start in range(0, len(codes), CHUNK):
+        forms = [
+            {
+                "code": receipts.display(code),
+                "qr": [
+                    qr_svg(paper_layout.qr_payload(prefix, code, page.number))
+                    for page in layout.pages
+                ],
+            }
+            for code in codes[start : start + CHUNK]
+        ]
+        with force_locale(language):
+            html = render_template(
+                "paper/form.html",
+                layout=layout,
+                words=words,
+                forms=forms,
+                language=language,
+                rtl=layout.rtl,
+                marks=paper_layout.MARKS,
+                labels=labels(words),
+                lines_in=paper_layout.lines_in,
+            )
+        documents.append(HTML(string=html).render())
+        if progress is not None:
+            progress(min(start + CHUNK, len(codes)))
+    pages = [page for document in documents for page in document.pages]
+    return documents[0].copy(pages).write_pdf()
+
+
+# --- slips and letters for residents who took part through staff or on paper -------------
+
+
+def in_language(language: str) -> "_InLanguage":
+    """Render in a resident's language: force_locale, with portal.i18n's catalog reset too.
+
+    portal.i18n keeps the request's first catalog in `g`; force_locale alone does not reset
+    it, so a slip or letter would come out in the staff member's language.
+    """
+    return _InLanguage(language)
+
+
+class _InLanguage:
+    _CACHED = ("translations", "language")
+
+    def __init__(self, language: str):
+        self.language = language
+        self.saved: dict = {}
+        self.forced = None
+
+    def __enter__(self):
+        from flask import g
+
+        self.saved = {key: g.pop(key) for key in self._CACHED if key in g}
+        self.forced = force_locale(self.language)
+        self.forced.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        from flask import g
+
+        try:
+            return self.forced.__exit__(*exc)
+        finally:
+            for key in self._CACHED:
+                g.pop(key, None)
+            for key, value in self.saved.items():
+                setattr(g, key, value)
+
+
+def _offered(language: str) -> str:
+    from portal.languages import DEFAULT_LANGUAGE
+
+    return language if language in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def slip_wording(language: str, received_at, follow_url: str) -> dict[str, str]:
+    """The texts of the receipt slip staff give a resident, in the resident's language."""
+    from flask_babel import format_date
+
+    with in_language(_offered(language)):
+        return {
+            "thanks": _("Bedankt, we hebben uw inbreng ontvangen"),
+            "received": _("Ontvangen op %(date)s", date=format_date(received_at, "long")),
+            "code_intro": _("Uw volgcode is"),
+            "keep": _(
+                "Bewaar deze bon. Met de volgcode kunt u later zien wat er met uw inbreng "
+                "is gedaan."
+            ),
+            "follow": _("Ga naar %(url)s en vul daar uw volgcode in.", url=follow_url),
+            "questions": _(
+                "Vragen over uw inbreng? Neem contact op met de gemeente en noem uw volgcode."
+            ),
+        }
+
+
+def render_slip(language: str, code: str, words: dict[str, str]) -> bytes:
+    """The receipt slip as a small PDF (A6), with the code in large type."""
+    from weasyprint import HTML
+
+    language = _offered(language)
+    with in_language(language):
+        html = render_template(
+            "paper/slip.html",
+            words=words,
+            code=receipts.display(code),
+            language=language,
+            rtl=LANGUAGES[language].direction == "rtl",
+        )
+    return HTML(string=html).write_pdf()
+
+
+def render_letters(letters: Iterable, progress: Callable[[int], None] | None = None) -> bytes:
+    """One PDF with a letter per resident (portal.domain.letters.Letter, sorted by language),
+    each in the resident's language and starting on a new page; `progress` hears how many
+    letters are done after each chunk."""
+    from itertools import groupby
+
+    from flask import url_for
+    from weasyprint import HTML
+
+    from portal.languages import DEFAULT_LANGUAGE
+    from portal.models import utcnow
+    from portal.residents.status import STATUS_TEXT
+    from portal.residents.themes import STAGE_TEXT
+
+    follow_url = url_for("residents.lookup", _external=True)
+    today = utcnow()
+    documents = []
+    done = 0
+    for language, group in groupby(letters, key=lambda letter: _offered(letter.language)):
+        group = list(group)
+        # Who hands a letter over is for the wijkteam to read: that part is in Dutch.
+        with in_language(DEFAULT_LANGUAGE):
+            handover = {letter.code: _handover_lines(letter) for letter in group}
+        for start in range(0, len(group), CHUNK):
+            with in_language(language):
+                items = [
+                    {
+                        "letter": letter,
+                        "code": receipts.display(letter.code),
+                        "handover": handover[letter.code],
+                        "status": [str(text) for text in STATUS_TEXT[letter.submission.status]],
+                        "themes": [
+                            {
+                                "theme": theme,
+                                "stage": str(STAGE_TEXT[theme.stage]),
+                                "url": url_for("residents.theme", theme_id=theme.id, _external=True),
+                            }
+                            for theme in letter.themes
+                        ],
+                    }
+                    for letter in group[start : start + CHUNK]
+                ]
+                html = render_template(
+                    "paper/letter.html",
+                    items=items,
+                    language=language,
+                    rtl=LANGUAGES[language].direction == "rtl",
+                    follow_url=follow_url,
+                    today=today,
+                )
+            documents.append(HTML(string=html).render())
+            done += len(items)
+            if progress is not None:
+                progress(done)
+    if not documents:
+        raise ValueError("no letters to print")
+    pages = [page for document in documents for page in document.pages]
+    return documents[0].copy(pages).write_pdf()
+
+
+def _handover_lines(letter) -> list[str] | None:
+    if letter.postal_address:
+        return None
+    lines = [
+        _("Via het wijkteam"),
+        _("Voor de bewoner met volgcode %(code)s", code=receipts.display(letter.code)),
+    ]
+    if letter.entered_by:
+        lines.append(_("Ingevoerd door %(email)s", email=letter.entered_by))
+    return lines

@@ -1,4 +1,4 @@
-"""How request bodies become text, and which redirect targets are safe.
+"""How request bodies become text, which redirect targets are safe, and PDF downloads.
 
 Werkzeug keeps bytes that are not UTF-8 in a urlencoded form as literal "%E9" text, which
 looks the same as a resident typing "%E9". Decoding them as U+FFFD instead lets the forms
@@ -9,6 +9,7 @@ the same way Werkzeug already treats multipart forms.
 from urllib.parse import parse_qsl, urlsplit
 
 from flask import Request as FlaskRequest
+from flask import Response
 from werkzeug.formparser import FormDataParser as WerkzeugFormDataParser
 
 
@@ -37,3 +38,11 @@ def local_path(target: str | None) -> str | None:
     if "\\" in target or any(ord(char) < 32 for char in target):
         return None
     return target
+
+
+def pdf_download(pdf: bytes, filename: str) -> Response:
+    """A PDF to save, never cached by a shared cache: forms carry codes, letters names."""
+    response = Response(pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

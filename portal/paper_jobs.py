@@ -70,7 +70,7 @@ def run(app: Flask, batch_id: int) -> None:
                 batch.language,
                 batch.variant,
                 batch.printed,
-                batch.place,
+                batch.place if batch.source == "wijkteam" else None,
             )
 
         def progress(done: int) -> None:

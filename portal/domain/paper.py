@@ -145,6 +145,12 @@ def form_for_keying(session: Session, typed: str) -> PaperForm:
     return form
 
 
+def is_waiting_to_be_keyed(session: Session, code: str) -> bool:
+    """Whether `code` (canonical) is a printed form that has not been keyed in yet."""
+    query = select(PaperForm.code).where(PaperForm.code == code, PaperForm.submission_id.is_(None))
+    return session.scalar(query) is not None
+
+
 def batch_codes(session: Session, batch: PaperBatch) -> list[tuple[int, str]]:
     """(number, code) of every form in the batch, in print order."""
     query = (

@@ -13,6 +13,7 @@ from portal.forms import (
     readable,
 )
 from portal.i18n import lazy_gettext as _l
+from portal.languages import LANGUAGES
 from portal.models import TEXT_MAX_LENGTH
 
 HEIGHT_LABELS = {
@@ -97,3 +98,20 @@ class LookupForm(PublicForm):
 
 class ExperienceForm(PublicForm):
     """ "This happens to me too" on a theme: one button, nothing else to fill in."""
+
+
+class PaperFormRequest(PublicForm):
+    """Which blank form to download: its language and the size of its letters."""
+
+    language = OfferedRadioField(
+        _l("In welke taal?"),
+        choices=[SelectChoice(code, language.native_name) for code, language in LANGUAGES.items()],
+    )
+    variant = OfferedRadioField(
+        _l("Welke letters?"),
+        choices=[
+            SelectChoice("standard", _l("Gewone letters")),
+            SelectChoice("large_print", _l("Grote letters")),
+        ],
+        default="standard",
+    )

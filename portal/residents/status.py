@@ -3,7 +3,7 @@
 from flask import current_app, redirect, render_template, session, url_for
 
 from portal.db import get_session
-from portal.domain import receipts, submissions
+from portal.domain import paper, receipts, submissions
 from portal.extensions import form_checks_csrf, limiter
 from portal.i18n import lazy_gettext as _l
 from portal.residents import bp
@@ -47,6 +47,14 @@ def lookup():
         )
         return render_template("residents/lookup.html", form=form), 400
     if submissions.find_by_code(get_session(), code) is None:
+        if paper.is_waiting_to_be_keyed(get_session(), code):
+            form.code.errors.append(
+                _l(
+                    "Dit is de code van een papieren formulier dat we nog niet hebben "
+                    "verwerkt. Heeft u het al ingeleverd? Kijk dan over een paar weken nog eens."
+                )
+            )
+            return render_template("residents/lookup.html", form=form), 400
         form.code.errors.append(
             _l(
                 "We kunnen geen inbreng vinden met deze volgcode. "

@@ -3,7 +3,6 @@
 from datetime import date
 
 from flask import (
-    Response,
     abort,
     current_app,
     flash,
@@ -19,6 +18,7 @@ from portal import paper_jobs, printing
 from portal.db import get_session
 from portal.domain import paper, places, receipts, submissions
 from portal.domain.paper import BatchRequest, PaperAnswers, PaperError
+from portal.http import pdf_download
 from portal.i18n import gettext
 from portal.models import BATCH_MAX_FORMS, PaperBatch, PaperForm, StaffUser
 from portal.residents.forms import HEIGHT_LABELS
@@ -172,14 +172,7 @@ def paper_batch_pdf(batch_id: int):
     pdf = paper_jobs.pdf(db, batch.id)
     if pdf is None:
         abort(404)
-    return _pdf_response(pdf, f"formulieren-stapel-{batch.id}-{batch.language}.pdf")
-
-
-def _pdf_response(pdf: bytes, filename: str) -> Response:
-    response = Response(pdf, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return pdf_download(pdf, f"formulieren-stapel-{batch.id}-{batch.language}.pdf")
 
 
 @bp.post("/papier/<int:batch_id>/opnieuw")

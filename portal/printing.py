@@ -11,8 +11,8 @@ from collections.abc import Callable, Iterable
 import segno
 from flask import current_app, render_template
 from flask_babel import force_locale
-from markupsafe import Markup
 
+from portal import pdf_assembly
 from portal.domain import paper_layout, places, receipts
 from portal.domain.paper_layout import Layout, Wording
 from portal.i18n import gettext as _
@@ -105,14 +105,6 @@ def printed_for(session, language: str, variant: str, place: str | None) -> dict
     return {**options, "layout": layout.to_dict()}
 
 
-def qr_svg(payload: str) -> Markup:
-    """The QR code as inline SVG: vector, so it prints sharp at any size. A quiet zone of
-    four modules is part of the image, as scanners need."""
-    code = segno.make(payload, error="m", micro=False)
-    # segno writes the SVG itself from the payload's bits: no text of ours goes into it.
-    return Markup(code.svg_inline(border=4, omitsize=True, dark="#000"))  # noqa: S704
-
-
 def render_forms(
     language: str,
     variant: str,
@@ -121,8 +113,11 @@ def render_forms(
     codes: Iterable[str],
     progress: Callable[[int], None] | None = None,
 ) -> bytes:
-    """One PDF with a form for every code, `CHUNK` forms at a time; `progress` hears how
-    many forms are done after each chunk."""
+    """One PDF with a form for every code; `progress` hears how many forms are done.
+
+    The form is laid out once; per form only its code and sheet numbers are laid out,
+    `CHUNK` forms at a time, and its QR codes drawn (see portal.pdf_assembly).
+    """
     from weasyprint import HTML  # imported on first use: it loads Pango
 
     layout = Layout.from_dict(printed["layout"]) if "layout" in printed else None
@@ -130,21 +125,12 @@ def render_forms(
     words = wording(language, printed, place)
     prefix = paper_layout.qr_prefix(current_app.config["MUNICIPALITY_NAME"])
     codes = list(codes)
-    documents = []
-    for start in range(0, len(codes), CHUNK):
-        forms = [
-            {
-                "code": receipts.display(code),
-                "qr": [
-                    qr_svg(paper_layout.qr_payload(prefix, code, page.number))
-                    for page in layout.pages
-                ],
-            }
-            for code in codes[start : start + CHUNK]
-        ]
+
+    def html(part: str, forms: list[str]) -> str:
         with force_locale(language):
-            html = render_template(
+            return render_template(
                 "paper/form.html",
+                part=part,
                 layout=layout,
                 words=words,
                 forms=forms,
@@ -154,11 +140,33 @@ def render_forms(
                 labels=labels(words),
                 lines_in=paper_layout.lines_in,
             )
-        documents.append(HTML(string=html).render())
+
+    base = HTML(string=html("base", [""])).render().write_pdf()
+    stamps = []
+    for start in range(0, len(codes), CHUNK):
+        chunk = [receipts.display(code) for code in codes[start : start + CHUNK]]
+        stamps.append(HTML(string=html("stamp", chunk)).render())
         if progress is not None:
             progress(min(start + CHUNK, len(codes)))
-    pages = [page for document in documents for page in document.pages]
-    return documents[0].copy(pages).write_pdf()
+    stamp_pdf = stamps[0].copy([page for d in stamps for page in d.pages]).write_pdf()
+    drawings = [
+        pdf_assembly.qr_drawing(
+            qr_matrix(paper_layout.qr_payload(prefix, code, page.number)),
+            layout.qr.x,
+            layout.qr.y,
+            layout.qr.w,
+            page_height=paper_layout.PAGE_HEIGHT * pdf_assembly.MM,
+        )
+        for code in codes
+        for page in layout.pages
+    ]
+    return pdf_assembly.assemble(base, stamp_pdf, drawings)
+
+
+def qr_matrix(payload: str):
+    """The QR code's modules. Mask 0 instead of the best of eight: any mask decodes, and
+    choosing costs ten times the encoding, for every page of a batch."""
+    return segno.make(payload, error="m", mask=0, micro=False).matrix
 
 
 # --- slips and letters for residents who took part through staff or on paper -------------
@@ -271,14 +279,18 @@ def render_letters(letters: Iterable, progress: Callable[[int], None] | None = N
                 items = [
                     {
                         "letter": letter,
-                        "code": receipts.display(letter.code),
+                        "code": letter.display_code,
                         "handover": handover[letter.code],
                         "status": [str(text) for text in STATUS_TEXT[letter.submission.status]],
+                        "text_dir": _text_direction(letter.excerpt),
                         "themes": [
                             {
                                 "theme": theme,
+                                "dir": _text_direction(f"{theme.title} {theme.summary}"),
                                 "stage": str(STAGE_TEXT[theme.stage]),
-                                "url": url_for("residents.theme", theme_id=theme.id, _external=True),
+                                "url": url_for(
+                                    "residents.theme", theme_id=theme.id, _external=True
+                                ),
                             }
                             for theme in letter.themes
                         ],
@@ -303,12 +315,26 @@ def render_letters(letters: Iterable, progress: Callable[[int], None] | None = N
     return documents[0].copy(pages).write_pdf()
 
 
+def _text_direction(text: str) -> str:
+    """The direction of a text by its first strongly directed character, as dir="auto"
+    does in a browser: WeasyPrint does not implement dir="auto"."""
+    import unicodedata
+
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind == "L":
+            return "ltr"
+        if kind in ("R", "AL"):
+            return "rtl"
+    return "ltr"
+
+
 def _handover_lines(letter) -> list[str] | None:
     if letter.postal_address:
         return None
     lines = [
         _("Via het wijkteam"),
-        _("Voor de bewoner met volgcode %(code)s", code=receipts.display(letter.code)),
+        _("Voor de bewoner met volgcode %(code)s", code=letter.display_code),
     ]
     if letter.entered_by:
         lines.append(_("Ingevoerd door %(email)s", email=letter.entered_by))

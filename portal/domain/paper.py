@@ -361,6 +361,25 @@ def _int(value: str | None) -> int | None:
     return int(value) if value not in (None, "") else None
 
 
+@dataclass(frozen=True)
+class Origin:
+    """Who typed a submission in for a resident, and from which batch if it was paper."""
+
+    entered_by: str | None
+    batch_id: int | None
+
+
+def origin_of(session: Session, submission: Submission) -> Origin | None:
+    """None for what a resident sent themselves."""
+    if submission.entered_by is None and submission.channel == "web":
+        return None
+    who = session.get(StaffUser, submission.entered_by) if submission.entered_by else None
+    batch_id = session.scalar(
+        select(PaperForm.batch_id).where(PaperForm.submission_id == submission.id)
+    )
+    return Origin(who.email if who else None, batch_id)
+
+
 # --- how far batches are -----------------------------------------------------------------
 
 

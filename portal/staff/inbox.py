@@ -4,7 +4,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from portal.db import get_session
-from portal.domain import audit, moderation, places, receipts, submissions, themes
+from portal.domain import audit, moderation, paper, places, receipts, submissions, themes
 from portal.domain.moderation import Cursor, InboxFilter
 from portal.forms import options
 from portal.i18n import gettext
@@ -157,6 +157,7 @@ def render_submission(db, submission: Submission, status: int = 200, **forms):
             duplicate_form=forms.get("duplicate_form") or DuplicateForm(formdata=None),
             events=audit.events_for(db, "submission", submission.id),
             receipt=receipts.display(submission.receipt_code),
+            origin=paper.origin_of(db, submission),
             hints_ready=hints is not None,
             theme_hints=hints[0] if hints else [],
             similar=hints[1] if hints else [],

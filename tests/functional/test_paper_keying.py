@@ -209,3 +209,17 @@ def test_the_overview_counts_printed_returned_and_keyed_per_batch_and_wijk(app, 
     row = re.search(rf"Stapel {batch_id}</a>.*?</tr>", page.text, re.S).group(0)
     assert [int(n) for n in re.findall(r"<td>(\d+)</td>", row)] == [3, 1, 1, 2]
     assert "Geen wijk" in page.text
+
+
+def test_a_keyed_form_is_in_the_inbox_with_its_batch_and_who_keyed_it(app, db, staff):
+    client = clerk(app)
+    batch_id = make_batch(client)
+    code = codes_of(db, batch_id)[0]
+    client.post(f"/medewerkers/papier/invoeren/{code}", data=ANSWERS)
+    moderator = staff("moderator")
+    inbox = moderator.get("/medewerkers/inbox?channel=paper")
+    assert "De lift in het buurthuis" in inbox.text
+    submission_id = db.scalar(select(Submission.id).where(Submission.receipt_code == code))
+    detail = moderator.get(f"/medewerkers/inbreng/{submission_id}")
+    assert "wijkteam@rijnwaarde.example" in detail.text
+    assert f'href="/medewerkers/papier/{batch_id}"' in detail.text

@@ -30,6 +30,7 @@ bench: setup browser-deps  ## Resident pages, the staff side at 100,000 submissi
 	status=0; \
 	$(BIN)/python -m tests.bench.run || status=1; \
 	$(BIN)/python -m tests.bench.staff || status=1; \
+	$(BIN)/python -m tests.bench.scanning || status=1; \
 	$(BIN)/python -m tests.bench.paper || status=1; \
 	exit $$status
 

@@ -79,6 +79,9 @@ def from_environment(environ: os._Environ | dict | None = None) -> dict:
         # The resident form is small: anything larger is not a person typing.
         "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", str(64 * 1024))),
         "MAX_FORM_MEMORY_SIZE": int(env.get("MAX_CONTENT_LENGTH", str(64 * 1024))),
+        # Scanned paper forms are the one upload: staff may send this much (a PDF of about
+        # 300 pages), and only to the scan page (portal/staff/scans.py).
+        "SCAN_MAX_BYTES": int(env.get("SCAN_MAX_BYTES", str(50 * 1024 * 1024))),
         # Browsers only keep a __Host- cookie that is Secure, so the prefix follows the flag.
         "SESSION_COOKIE_NAME": "__Host-meedoen" if secure_cookie else "meedoen",
         "SESSION_COOKIE_SECURE": secure_cookie,

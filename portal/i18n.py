@@ -30,15 +30,17 @@ def remember_choice(code: str | None) -> Language:
 
 
 def current_language() -> Language:
-    if "language" not in g:
-        g.language = LANGUAGES.get(str(get_locale()), LANGUAGES[DEFAULT_LANGUAGE])
-    return g.language
+    return LANGUAGES.get(str(get_locale()), LANGUAGES[DEFAULT_LANGUAGE])
 
 
 def _translations():
-    if "translations" not in g:
-        g.translations = get_translations()
-    return g.translations
+    # Kept per locale: a page in one language may render a form or letter in another
+    # (flask_babel.force_locale), and must get that language's catalog.
+    locale = str(get_locale())
+    cached = g.get("translations")
+    if cached is None or cached[0] != locale:
+        cached = g.translations = (locale, get_translations())
+    return cached[1]
 
 
 def gettext(message: str, **variables) -> str:

@@ -172,41 +172,9 @@ def qr_matrix(payload: str):
 # --- slips and letters for residents who took part through staff or on paper -------------
 
 
-def in_language(language: str) -> "_InLanguage":
-    """Render in a resident's language: force_locale, with portal.i18n's catalog reset too.
-
-    portal.i18n keeps the request's first catalog in `g`; force_locale alone does not reset
-    it, so a slip or letter would come out in the staff member's language.
-    """
-    return _InLanguage(language)
-
-
-class _InLanguage:
-    _CACHED = ("translations", "language")
-
-    def __init__(self, language: str):
-        self.language = language
-        self.saved: dict = {}
-        self.forced = None
-
-    def __enter__(self):
-        from flask import g
-
-        self.saved = {key: g.pop(key) for key in self._CACHED if key in g}
-        self.forced = force_locale(self.language)
-        self.forced.__enter__()
-        return self
-
-    def __exit__(self, *exc):
-        from flask import g
-
-        try:
-            return self.forced.__exit__(*exc)
-        finally:
-            for key in self._CACHED:
-                g.pop(key, None)
-            for key, value in self.saved.items():
-                setattr(g, key, value)
+def in_language(language: str):
+    """Render in a resident's language (portal.i18n keeps a catalog per locale)."""
+    return force_locale(language)
 
 
 def _offered(language: str) -> str:
@@ -228,7 +196,7 @@ def slip_wording(language: str, received_at, follow_url: str) -> dict[str, str]:
                 "Bewaar deze bon. Met de volgcode kunt u later zien wat er met uw inbreng "
                 "is gedaan."
             ),
-            "follow": _("Ga naar %(url)s en vul daar uw volgcode in.", url=follow_url),
+            "follow": _("Ga naar %(url)s en vul daar uw volgcode in.", url=ltr(follow_url)),
             "questions": _(
                 "Vragen over uw inbreng? Neem contact op met de gemeente en noem uw volgcode."
             ),
@@ -265,7 +233,7 @@ def render_letters(letters: Iterable, progress: Callable[[int], None] | None = N
     from portal.residents.status import STATUS_TEXT
     from portal.residents.themes import STAGE_TEXT
 
-    follow_url = url_for("residents.lookup", _external=True)
+    follow_url = ltr(url_for("residents.lookup", _external=True))
     today = utcnow()
     documents = []
     done = 0
@@ -288,8 +256,8 @@ def render_letters(letters: Iterable, progress: Callable[[int], None] | None = N
                                 "theme": theme,
                                 "dir": _text_direction(f"{theme.title} {theme.summary}"),
                                 "stage": str(STAGE_TEXT[theme.stage]),
-                                "url": url_for(
-                                    "residents.theme", theme_id=theme.id, _external=True
+                                "url": ltr(
+                                    url_for("residents.theme", theme_id=theme.id, _external=True)
                                 ),
                             }
                             for theme in letter.themes
@@ -313,6 +281,12 @@ def render_letters(letters: Iterable, progress: Callable[[int], None] | None = N
         raise ValueError("no letters to print")
     pages = [page for document in documents for page in document.pages]
     return documents[0].copy(pages).write_pdf()
+
+
+def ltr(text: str) -> str:
+    """Text that runs left to right inside any paragraph, such as a web address in an
+    Arabic sentence: wrapped in Unicode's left-to-right isolate, which Pango follows."""
+    return f"\u2066{text}\u2069"
 
 
 def _text_direction(text: str) -> str:

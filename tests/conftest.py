@@ -13,7 +13,7 @@ from portal.db import engine_for, session_for
 from portal.domain import accounts, receipts
 from portal.domain.places import BUILTIN_LIFE_DOMAINS
 from portal.extensions import limiter
-from portal.models import Base, Neighbourhood, Submission
+from portal.models import ASSISTED_CHANNELS, Base, Neighbourhood, Submission
 from tests.databases import migrate, test_database_url
 
 TEST_SETTINGS = {
@@ -186,6 +186,8 @@ START = datetime(2024, 5, 1, 9, 0, tzinfo=UTC)
 def add_submission(db, text: str = "De stoep is te smal.", minutes: int = 0, **fields):
     """One submission, received `minutes` after START; `fields` override the defaults."""
     values = {"kind": "obstacle", "language": "nl", "channel": "web", **fields}
+    if values["channel"] in ASSISTED_CHANNELS:  # the database wants the resident's consent
+        values.setdefault("resident_consent_at", START)
     row = Submission(
         receipt_code=receipts.new_code(),
         text=text,

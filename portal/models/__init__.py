@@ -27,6 +27,7 @@ from portal.models.participation import (
     Neighbourhood,
     Submission,
 )
+from portal.models.scans import SCAN_AREAS, SCAN_OUTCOMES, ScanCrop, ScanPage, ScanUpload
 from portal.models.staff import ROLES, AuditEvent, LoginThrottle, StaffSession, StaffUser
 from portal.models.themes import (
     STAGES,
@@ -55,6 +56,11 @@ __all__ = [
     "HIDE_REASONS",
     "KINDS",
     "ROLES",
+    "SCAN_AREAS",
+    "SCAN_OUTCOMES",
+    "ScanCrop",
+    "ScanPage",
+    "ScanUpload",
     "STAGES",
     "STATUSES",
     "SUMMARY_MAX_LENGTH",

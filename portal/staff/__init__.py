@@ -8,4 +8,16 @@ from flask import Blueprint
 
 bp = Blueprint("staff", __name__, url_prefix="/medewerkers")
 
-from portal.staff import access, admin, audit_log, auth, inbox, paper, suggestions, themes  # noqa: E402,F401  (routes register on bp)
+from portal.staff import (  # noqa: E402,F401  (routes register on bp)
+    access,
+    admin,
+    assisted,
+    audit_log,
+    auth,
+    inbox,
+    letters,
+    paper,
+    scans,
+    suggestions,
+    themes,
+)

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from portal import paper_jobs, printing
 from portal.db import get_session
-from portal.domain import paper, places, receipts, submissions
+from portal.domain import paper, places, receipts, scanning, submissions
 from portal.domain.paper import BatchRequest, PaperAnswers, PaperError
 from portal.http import pdf_download
 from portal.i18n import gettext
@@ -256,7 +256,7 @@ def _render_keying(db, paper_form: PaperForm, form: KeyingForm, status=200, erro
             form=form,
             rounds=rounds,
             error=error,
-            reading=None,
+            reading=scanning.latest_reading(db, paper_form.code),
             display=receipts.display,
         ),
         status,
@@ -272,8 +272,25 @@ def key_form(code: str):
         return _already_keyed(db, paper_form)
     if paper_form.batch.double_keying and len(paper.keying_rounds(db, paper_form.code)) == 2:
         return redirect(url_for(".resolve_keying", code=paper_form.code))
-    form = KeyingForm(formdata=None, printed=paper_form.batch.printed)
+    form = KeyingForm(
+        formdata=None, printed=paper_form.batch.printed, **_read_from_scan(db, paper_form)
+    )
     return _render_keying(db, paper_form, form)
+
+
+def _read_from_scan(db, paper_form: PaperForm) -> dict:
+    """The tick boxes a scan read, to confirm; what was not clear stays empty."""
+    reading = scanning.latest_reading(db, paper_form.code)
+    if reading is None:
+        return {}
+    values = {
+        name: reading.values.get(name) or ""
+        for name in ("kind", "height", "life_domain", "neighbourhood")
+        if name not in reading.flagged
+    }
+    if "consent" not in reading.flagged:
+        values["consent"] = reading.values.get("consent") == "yes"
+    return values
 
 
 def _already_keyed(db, paper_form: PaperForm):
@@ -303,24 +320,15 @@ def save_keying(code: str):
         return _render_keying(db, paper_form, form, 409, error=_keying_error(error))
     db.commit()
     if keyed.submission is not None:
-        flash(
-            gettext(
-                "Formulier %(code)s is ingevoerd en staat in de inbox.",
-                code=receipts.display(paper_form.code),
-            ),
-            "success",
-        )
-    elif keyed.waiting_for_second:
-        flash(
-            gettext(
-                "Formulier %(code)s is voor de eerste keer ingevoerd. Nu voert iemand anders "
-                "het nog een keer in.",
-                code=receipts.display(paper_form.code),
-            ),
-            "success",
-        )
-    else:
+        return _keyed(paper_form)
+    if not keyed.waiting_for_second:  # the two keyings differ
         return redirect(url_for(".resolve_keying", code=paper_form.code))
+    message = gettext(
+        "Formulier %(code)s is voor de eerste keer ingevoerd. Nu voert iemand anders "
+        "het nog een keer in.",
+        code=receipts.display(paper_form.code),
+    )
+    flash(message, "success")
     return redirect(url_for(".find_form"))
 
 
@@ -398,11 +406,13 @@ def save_resolution(code: str):
         flash(_keying_error(error), "error")
         return redirect(url_for(".find_form"))
     db.commit()
-    flash(
-        gettext(
-            "Formulier %(code)s is ingevoerd en staat in de inbox.",
-            code=receipts.display(paper_form.code),
-        ),
-        "success",
+    return _keyed(paper_form)
+
+
+def _keyed(paper_form: PaperForm):
+    message = gettext(
+        "Formulier %(code)s is ingevoerd en staat in de inbox.",
+        code=receipts.display(paper_form.code),
     )
+    flash(message, "success")
     return redirect(url_for(".find_form"))

@@ -54,6 +54,7 @@ INBOX_REQUESTS = 40
 SUGGESTION_SAMPLES = 200
 TARGETS = {"inbox_p95_ms": 100, "suggestion_p95_ms": 50, "proposal_s": 10}
 CORPUS = Path(__file__).resolve().parent.parent / "data" / "cluster_corpus.jsonl"
+CHANNELS = ("web", "paper", "assisted", "phone")
 WIJKEN = ("Centrum", "Havenkwartier", "De Meent", "Molenwijk", "Rijnoever", "Schildersbuurt")
 EXTRA_WORDS = (
     "gisteren", "vaak", "weer", "elke week", "sinds maanden", "ook mijn buurvrouw",
@@ -104,9 +105,9 @@ def fill(app) -> None:
                     "life_domain_id": rng.choice(domain_ids) if rng.random() < 0.7 else None,
                     "neighbourhood_id": rng.choice(wijk_ids) if rng.random() < 0.8 else None,
                     "height": rng.randint(1, 5) if kind == "obstacle" else None,
-                    "channel": rng.choices(("web", "paper", "assisted", "phone"), (70, 20, 8, 2))[
-                        0
-                    ],
+                    "channel": (channel := rng.choices(CHANNELS, (70, 20, 8, 2))[0]),
+                    # staff who type input in for a resident record their consent
+                    "resident_consent_at": start if channel in ("assisted", "phone") else None,
                     "status": rng.choices(("received", "published", "hidden"), (30, 60, 10))[0],
                     "created_at": start + timedelta(seconds=n * 300),
                 }

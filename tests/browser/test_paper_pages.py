@@ -6,11 +6,14 @@ tab. A resident opens the page to download a blank form. The double-keying resol
 screen is reached by two keyings of one form.
 """
 
+import random
 import time
 
 import pytest
 from playwright.sync_api import expect
 
+from portal.db import session_for
+from tests import scan_samples as samples
 from tests.browser.conftest import visit
 from tests.browser.test_staff_pages import Staff, assert_error_state
 
@@ -126,3 +129,61 @@ def test_the_blank_form_page_in_each_direction(page, language):
     expect(page.locator("html")).to_have_attribute("lang", language)
     expect(page.locator("input[name='language']")).to_have_count(6)
     expect(page.locator(f"input[name='language'][value='{language}']")).to_be_checked()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("language", ["nl", "ar"])
+def test_input_entered_for_a_resident_gets_a_slip_and_a_letter(open_page, staff_account, language):
+    me = Staff(open_page(), staff_account("wijkteam"), language)
+    me.open_login_page()
+    me.log_in()
+    entry = "/medewerkers/namens-bewoner"
+    me.follow(me.nav(entry))
+
+    # Without the resident's consent nothing is saved, and nothing typed is lost.
+    me.page.fill("#text", "Ik kan de brieven van de gemeente niet lezen.")
+    me.follow(me.submit(entry), status=400)
+    assert_error_state(me.page, "resident_consent")
+    expect(me.page.locator("#text")).to_have_value("Ik kan de brieven van de gemeente niet lezen.")
+
+    me.page.check("#resident_consent")
+    me.page.check("#channel-0")
+    me.page.select_option("#language", "ar")
+    me.page.check("#kind-0")
+    me.page.fill("#postal_address", "Dorpsstraat 1\n1234 AB Rijnwaarde")
+    me.page.check("#contact_consent")
+    me.follow(me.submit(entry))
+    assert me.page.url.endswith("/bon")
+    expect(me.page.locator("main [lang='ar'][dir='rtl']").first).to_be_visible()
+
+    me.follow(me.nav("/medewerkers/brieven"))
+    expect(me.submit("/medewerkers/brieven/pdf")).to_have_count(1)
+    me.assert_every_field_had_its_own_id_and_label()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("language", ["nl", "ar"])
+def test_scans_are_sent_read_and_offered_for_keying(
+    open_page, staff_account, server_app, tmp_path, language
+):
+    sample = samples.sample_batch(language, "standard", 1, seed=len(language))
+    with session_for(server_app) as session:
+        samples.store_batch(session, sample)
+        session.commit()
+    scanned = samples.scanned_batch(sample, random.Random(9), upside_down=0.5, double_tick=0)
+    stack = tmp_path / "stapel.pdf"
+    stack.write_bytes(samples.pdf_of([p.image for p in scanned]))
+
+    me = Staff(open_page(), staff_account("wijkteam"), language)
+    me.open_login_page()
+    me.log_in()
+    me.visit(PAPER)
+    scans = "/medewerkers/papier/scans"
+    me.follow(me.link(scans))
+    me.follow(me.submit(scans), status=400)  # no file chosen
+    assert_error_state(me.page, "scan")
+    me.page.set_input_files("#scan", str(stack))
+    me.follow(me.submit(scans))
+    me.follow(me.page.locator("main table a").first)
+    expect(me.page.locator("img.scan-crop")).to_have_count(2)
+    me.assert_every_field_had_its_own_id_and_label()

@@ -1,12 +1,16 @@
 """The wijkteam's paper screens: a batch is made and printed, and forms are keyed back in."""
 
+import io
+import random
 import re
 
 import pypdfium2
+from bs4 import BeautifulSoup
 from sqlalchemy import func, select
 
 from portal.domain import receipts
 from portal.models import AuditEvent, PaperForm, PaperKeying, PaperPrint, Submission
+from tests import scan_samples as samples
 from tests.conftest import add_staff, csrf_token, log_in
 
 BATCH = {
@@ -223,3 +227,24 @@ def test_a_keyed_form_is_in_the_inbox_with_its_batch_and_who_keyed_it(app, db, s
     detail = moderator.get(f"/medewerkers/inbreng/{submission_id}")
     assert "wijkteam@rijnwaarde.example" in detail.text
     assert f'href="/medewerkers/papier/{batch_id}"' in detail.text
+
+
+def test_a_scanned_form_opens_with_its_ticks_to_confirm_and_its_handwriting_beside(app, db, writer):
+    sample = samples.sample_batch("nl", "standard", 1)
+    samples.store_batch(writer, sample)
+    writer.commit()
+    client = clerk(app)
+    scanned = samples.scanned_batch(sample, random.Random(5), upside_down=0, double_tick=0)
+    upload = client.post(
+        "/medewerkers/papier/scans",
+        data={"scan": (io.BytesIO(samples.pdf_of([p.image for p in scanned])), "stapel.pdf")},
+    )
+    assert upload.status_code == 302
+    code, want = sample.codes[0], scanned[0].form
+    screen = BeautifulSoup(client.get(f"/medewerkers/papier/invoeren/{code}").text, "html.parser")
+    for name in ("kind", "height", "life_domain", "neighbourhood"):
+        checked = screen.select_one(f"input[name={name}][checked]")
+        assert (checked["value"] if checked else None) == (want.values.get(name) or ""), name
+    crops = screen.select("img.scan-crop")
+    assert len(crops) == 2 and all(c["src"].endswith(".png") for c in crops)
+    assert client.get(crops[0]["src"]).mimetype == "image/png"

@@ -55,6 +55,11 @@ EXPECTED = {
     "staff.save_keying": "paper",
     "staff.resolve_keying": "paper",
     "staff.save_resolution": "paper",
+    # Scans of returned forms.
+    "staff.scans": "paper",
+    "staff.upload_scans": "paper",
+    "staff.scan_upload": "paper",
+    "staff.scan_crop": "paper",
     # Administration.
     "staff.admin_users": "administer",
     "staff.add_user": "administer",
@@ -67,6 +72,12 @@ EXPECTED = {
     "staff.admin_life_domains": "administer",
     "staff.add_life_domain": "administer",
     "staff.update_life_domain": "administer",
+    # Assisted entry with its receipt slip, and feedback letters on paper.
+    "staff.assisted_entry": "paper",
+    "staff.assisted_slip": "paper",
+    "staff.assisted_slip_pdf": "paper",
+    "staff.letters": "paper",
+    "staff.letters_pdf": "paper",
 }
 
 

@@ -3,12 +3,17 @@
 import io
 import random
 import re
+import subprocess
 
 import pypdfium2
+import pytest
 from bs4 import BeautifulSoup
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from portal.domain import receipts
+from portal.i18n import gettext
+from portal.languages import LANGUAGES
 from portal.models import AuditEvent, PaperForm, PaperKeying, PaperPrint, Submission
 from tests import scan_samples as samples
 from tests.conftest import add_staff, csrf_token, log_in
@@ -248,3 +253,29 @@ def test_a_scanned_form_opens_with_its_ticks_to_confirm_and_its_handwriting_besi
     crops = screen.select("img.scan-crop")
     assert len(crops) == 2 and all(c["src"].endswith(".png") for c in crops)
     assert client.get(crops[0]["src"]).mimetype == "image/png"
+
+
+@pytest.mark.parametrize("language", list(LANGUAGES))
+def test_a_batch_prints_in_every_language_with_codes_people_and_scanners_read(
+    app, db, tmp_path, language
+):
+    client = clerk(app)
+    batch_id = make_batch(client, language=language, variant="large_print", forms="2")
+    pdf = client.get(f"/medewerkers/papier/{batch_id}.pdf").data
+    document = pypdfium2.PdfDocument(pdf)
+    codes = codes_of(db, batch_id)
+    text = pdf_text(pdf)
+    with app.test_request_context(), force_locale(language):
+        assert gettext("Formuliercode") in text
+    images = []
+    for number, page in enumerate(document):
+        path = tmp_path / f"page-{number}.png"
+        page.render(scale=150 / 72).to_pil().save(path)
+        images.append(str(path))
+    decoded = subprocess.run(["zbarimg", "-q", "--raw", *images], capture_output=True, text=True)
+    pages = len(document) // 2
+    assert decoded.stdout.split() == [
+        f"MEEDOEN-RIJNWAARDE:{code}:{page}" for code in codes for page in range(1, pages + 1)
+    ]
+    for code in codes:
+        assert receipts.display(code) in text

@@ -6,18 +6,23 @@ fallback). WeasyPrint embeds the subset of each font a document uses and writes 
 text, so a PDF is searchable, reads aloud and prints sharp in black and white.
 """
 
+import unicodedata
 from collections.abc import Callable, Iterable
+from itertools import groupby
 
 import segno
-from flask import current_app, render_template
-from flask_babel import force_locale
+from flask import current_app, render_template, url_for
+from flask_babel import force_locale, format_date
 
 from portal import pdf_assembly
 from portal.domain import paper_layout, places, receipts
 from portal.domain.paper_layout import Layout, Wording
 from portal.i18n import gettext as _
-from portal.languages import LANGUAGES
+from portal.languages import DEFAULT_LANGUAGE, LANGUAGES
+from portal.models import utcnow
 from portal.residents.forms import HEIGHT_LABELS
+from portal.residents.status import STATUS_TEXT
+from portal.residents.themes import STAGE_TEXT
 
 CHUNK = 40  # forms laid out per WeasyPrint document: progress steps, bounded memory
 
@@ -178,14 +183,12 @@ def in_language(language: str):
 
 
 def _offered(language: str) -> str:
-    from portal.languages import DEFAULT_LANGUAGE
 
     return language if language in LANGUAGES else DEFAULT_LANGUAGE
 
 
 def slip_wording(language: str, received_at, follow_url: str) -> dict[str, str]:
     """The texts of the receipt slip staff give a resident, in the resident's language."""
-    from flask_babel import format_date
 
     with in_language(_offered(language)):
         return {
@@ -205,7 +208,7 @@ def slip_wording(language: str, received_at, follow_url: str) -> dict[str, str]:
 
 def render_slip(language: str, code: str, words: dict[str, str]) -> bytes:
     """The receipt slip as a small PDF (A6), with the code in large type."""
-    from weasyprint import HTML
+    from weasyprint import HTML  # imported on first use: it loads Pango
 
     language = _offered(language)
     with in_language(language):
@@ -223,15 +226,8 @@ def render_letters(letters: Iterable, progress: Callable[[int], None] | None = N
     """One PDF with a letter per resident (portal.domain.letters.Letter, sorted by language),
     each in the resident's language and starting on a new page; `progress` hears how many
     letters are done after each chunk."""
-    from itertools import groupby
 
-    from flask import url_for
     from weasyprint import HTML
-
-    from portal.languages import DEFAULT_LANGUAGE
-    from portal.models import utcnow
-    from portal.residents.status import STATUS_TEXT
-    from portal.residents.themes import STAGE_TEXT
 
     follow_url = ltr(url_for("residents.lookup", _external=True))
     today = utcnow()
@@ -292,8 +288,6 @@ def ltr(text: str) -> str:
 def _text_direction(text: str) -> str:
     """The direction of a text by its first strongly directed character, as dir="auto"
     does in a browser: WeasyPrint does not implement dir="auto"."""
-    import unicodedata
-
     for char in text:
         kind = unicodedata.bidirectional(char)
         if kind == "L":

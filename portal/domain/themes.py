@@ -24,6 +24,7 @@ from portal.models import (
     Submission,
     Theme,
     theme_submission,
+    utcnow,
 )
 
 
@@ -95,6 +96,8 @@ def update(
     if published and not summary:
         raise ThemeError("publish_without_summary")
     before = _fields(theme)
+    if stage != theme.stage:
+        theme.stage_since = utcnow()
     theme.title, theme.summary, theme.stage, theme.published = (
         _checked_title(title),
         summary,

@@ -30,12 +30,15 @@ from portal.models.participation import (
 from portal.models.scans import SCAN_AREAS, SCAN_OUTCOMES, ScanCrop, ScanPage, ScanUpload
 from portal.models.staff import ROLES, AuditEvent, LoginThrottle, StaffSession, StaffUser
 from portal.models.themes import (
+    ACTION_STATUSES,
+    ACTION_TEXT_MAX_LENGTH,
     STAGES,
     SUMMARY_MAX_LENGTH,
     TITLE_MAX_LENGTH,
     Experience,
     RejectedProposal,
     Theme,
+    ThemeAction,
     theme_submission,
 )
 
@@ -79,6 +82,9 @@ __all__ = [
     "StaffUser",
     "Submission",
     "Theme",
+    "ThemeAction",
+    "ACTION_STATUSES",
+    "ACTION_TEXT_MAX_LENGTH",
     "theme_submission",
     "utcnow",
 ]

@@ -1,10 +1,11 @@
 """Themes: clusters of submissions carried through the cycle, and residents' "me too"."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     CheckConstraint,
     Column,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -61,6 +62,8 @@ class Theme(Base):
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
+    # Since when the theme is in its stage: the board shows how long each has waited.
+    stage_since: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     submissions: Mapped[list[Submission]] = relationship(
         secondary=theme_submission,
@@ -98,3 +101,36 @@ class RejectedProposal(Base):
         ForeignKey("staff_user.id", ondelete="SET NULL")
     )
     members: Mapped[int] = mapped_column(Integer)
+
+
+ACTION_STATUSES = ("planned", "under_way", "done", "not_done")
+ACTION_TEXT_MAX_LENGTH = 2000
+
+
+class ThemeAction(Base):
+    """What the gemeente decided or changed for a theme: the third step of the cycle.
+
+    Kept with who decides and when, and a status; "not done" always says why.
+    """
+
+    __tablename__ = "theme_action"
+    __table_args__ = (
+        CheckConstraint(in_("status", ACTION_STATUSES), name="status"),
+        CheckConstraint(
+            "status <> 'not_done' OR (reason IS NOT NULL AND length(reason) > 0)",
+            name="reason_when_not_done",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    theme_id: Mapped[int] = mapped_column(ForeignKey("theme.id", ondelete="CASCADE"), index=True)
+    description: Mapped[str] = mapped_column(Text)
+    owner: Mapped[str] = mapped_column(String(120))  # who in the gemeente carries it out
+    decided_on: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16), default="planned")
+    reason: Mapped[str | None] = mapped_column(Text)  # why it was not done
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )

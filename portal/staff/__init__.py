@@ -10,6 +10,7 @@ bp = Blueprint("staff", __name__, url_prefix="/medewerkers")
 
 from portal.staff import (  # noqa: E402,F401  (routes register on bp)
     access,
+    actions,
     admin,
     assisted,
     audit_log,

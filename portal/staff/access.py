@@ -106,6 +106,7 @@ def _labels():
         "action_labels": labels.ACTION_LABELS,
         "language_names": labels.LANGUAGE_NAMES,
         "variant_labels": labels.VARIANT_LABELS,
+        "action_status_labels": labels.ACTION_STATUS_LABELS,
     }
 
 

@@ -11,6 +11,12 @@ STATUS_LABELS = {
     "published": _l("Gepubliceerd"),
     "hidden": _l("Verborgen"),
 }
+ACTION_STATUS_LABELS = {
+    "planned": _l("Gepland"),
+    "under_way": _l("Bezig"),
+    "done": _l("Gedaan"),
+    "not_done": _l("Niet gedaan"),
+}
 VARIANT_LABELS = {"standard": _l("Gewone letters"), "large_print": _l("Grote letters")}
 CHANNEL_LABELS = {
     "web": _l("Website"),
@@ -56,6 +62,9 @@ ACTION_LABELS = {
     "submission.assisted": _l("Inbreng ingevoerd namens een bewoner"),
     "letters.print": _l("Brieven geprint"),
     "scan_upload.create": _l("Scans van formulieren gestuurd"),
+    "theme_action.add": _l("Actie toegevoegd"),
+    "theme_action.update": _l("Actie aangepast"),
+    "theme.action_added": _l("Actie toegevoegd"),
     "neighbourhood.add": _l("Wijk toegevoegd"),
     "neighbourhood.update": _l("Wijk gewijzigd"),
     "life_domain.add": _l("Leefgebied toegevoegd"),

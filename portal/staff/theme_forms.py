@@ -1,10 +1,13 @@
 """The forms of the theme pages."""
 
+from datetime import date
+
 from wtforms import BooleanField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, ValidationError
 
 from portal.forms import (
     BaseForm,
+    OfferedRadioField,
     OfferedSelectField,
     OfferedSelectMultipleField,
     optional_int,
@@ -12,7 +15,7 @@ from portal.forms import (
 )
 from portal.i18n import lazy_gettext as _l
 from portal.models import SUMMARY_MAX_LENGTH, TITLE_MAX_LENGTH
-from portal.staff.labels import STAGE_LABELS, choices
+from portal.staff.labels import ACTION_STATUS_LABELS, STAGE_LABELS, choices
 
 TITLE_VALIDATORS = [
     DataRequired(_l("Geef het thema een titel.")),
@@ -76,3 +79,45 @@ THEME_ERRORS = {
     "bad_merge": _l("Kies een ander thema om mee samen te voegen."),
     "nothing_to_split": _l("Kies de inbreng die naar het nieuwe thema gaat."),
 }
+
+
+# What portal.domain.actions.ActionError codes mean, and on which field they go.
+ACTION_ERRORS = {
+    "empty_description": ("description", _l("Schrijf op wat de gemeente besloot of veranderde.")),
+    "description_too_long": ("description", _l("Gebruik hoogstens 2000 tekens.")),
+    "owner": ("owner", _l("Vul in wie het uitvoert, in hoogstens 120 tekens.")),
+    "unknown_status": ("status", _l("Kies hoe ver het is.")),
+    "reason_needed": ("reason", _l("Schrijf op waarom het niet is gedaan.")),
+    "reason_too_long": ("reason", _l("Gebruik hoogstens 2000 tekens.")),
+}
+
+
+def _iso_date(form, field):
+    try:
+        date.fromisoformat((field.data or "").strip())
+    except ValueError:
+        raise ValidationError(_l("Vul een datum in zoals 2026-12-01 (jaar-maand-dag).")) from None
+
+
+class ThemeActionForm(BaseForm):
+    """One action on a theme. Several are on one page, so each form has a prefix."""
+
+    description = TextAreaField(
+        _l("Wat besloot of veranderde de gemeente?"),
+        validators=[DataRequired(ACTION_ERRORS["empty_description"][1]), readable],
+    )
+    owner = StringField(
+        _l("Wie voert het uit?"),
+        validators=[DataRequired(ACTION_ERRORS["owner"][1]), readable],
+    )
+    decided_on = StringField(
+        _l("Besloten op"),
+        validators=[DataRequired(_l("Vul de datum van het besluit in.")), _iso_date],
+    )
+    status = OfferedRadioField(
+        _l("Hoe ver is het?"),
+        choices=choices(ACTION_STATUS_LABELS),
+        default="planned",
+        invalid_message=ACTION_ERRORS["unknown_status"][1],
+    )
+    reason = TextAreaField(_l("Waarom niet gedaan?"), validators=[readable])

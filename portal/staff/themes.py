@@ -1,11 +1,13 @@
 """The staff theme pages: the list, one theme with its figures, merge and split."""
 
+from datetime import date
+
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from portal.db import get_session
-from portal.domain import audit, themes
+from portal.domain import actions, audit, themes
 from portal.forms import options
 from portal.i18n import gettext
 from portal.models import Submission, Theme
@@ -16,6 +18,7 @@ from portal.staff.theme_forms import (
     MergeForm,
     NewThemeForm,
     SplitForm,
+    ThemeActionForm,
     ThemeForm,
 )
 
@@ -58,6 +61,22 @@ def render_theme(db, theme: Theme, status: int = 200, **forms):
     )
     split_form = forms.get("split_form") or SplitForm(formdata=None)
     split_form.submissions.choices = _member_options(theme)
+    theme_actions = actions.for_theme(db, theme.id)
+    action_forms = {
+        action.id: ThemeActionForm(
+            formdata=None,
+            prefix=f"action-{action.id}",
+            description=action.description,
+            owner=action.owner,
+            decided_on=action.decided_on.isoformat(),
+            status=action.status,
+            reason=action.reason,
+        )
+        for action in theme_actions
+    }
+    if "edited_action" in forms:
+        action_id, edited = forms["edited_action"]
+        action_forms[action_id] = edited
     return (
         render_template(
             "staff/theme.html",
@@ -74,6 +93,10 @@ def render_theme(db, theme: Theme, status: int = 200, **forms):
             ),
             merge_form=merge_form,
             split_form=split_form,
+            theme_actions=theme_actions,
+            action_forms=action_forms,
+            action_form=forms.get("action_form")
+            or ThemeActionForm(formdata=None, prefix="action", decided_on=date.today().isoformat()),
             can_moderate=may(current_user, "moderate"),
             events=audit.events_for(db, "theme", theme.id) if may(current_user, "moderate") else [],
         ),

@@ -42,6 +42,10 @@ EXPECTED = {
     "staff.update_theme": "moderate",
     "staff.merge_theme": "moderate",
     "staff.split_theme": "moderate",
+    # The cycle: actions on a theme, and the board of all themes by stage.
+    "staff.add_action": "moderate",
+    "staff.update_action": "moderate",
+    "staff.cycle_board": "read",
     # Paper forms: the wijkteam prints batches and keys returned forms in.
     "staff.paper_batches": "paper",
     "staff.new_batch": "paper",

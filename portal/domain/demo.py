@@ -1,12 +1,15 @@
 """Demo content: the made-up gemeente Rijnwaarde, its wijken, a few submissions and themes,
 and (outside production) staff accounts to try the staff pages with."""
 
+from datetime import date
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from portal.domain import accounts, moderation, submissions, themes
+from portal.domain import accounts, actions, moderation, submissions, themes
+from portal.domain.actions import ActionRequest
 from portal.domain.submissions import Answers
-from portal.models import LifeDomain, Neighbourhood, StaffUser, Submission, Theme
+from portal.models import STAGES, LifeDomain, Neighbourhood, StaffUser, Submission, Theme
 
 # One account per role, for trying the staff pages; never created in production.
 STAFF = (
@@ -165,12 +168,28 @@ def _load_submissions(session: Session) -> tuple[int, list[Submission]]:
 def _load_themes(session: Session, rows: list[Submission]) -> int:
     for title, summary, stage, members in THEMES:
         theme = themes.create(session, None, title, summary, [rows[i] for i in members])
-        themes.update(
-            session, None, theme, title=title, summary=summary, stage=stage, published=True
-        )
+        themes.update(session, None, theme, title=title, summary=summary, published=True)
+        advance(session, theme, stage)
         for i in members:
             moderation.publish(session, None, rows[i])
     return len(THEMES)
+
+
+DEMO_ACTION = ActionRequest(
+    description="De gemeente bespreekt wat inwoners vertellen met de organisaties die erover gaan.",
+    owner="Team Meedoen",
+    decided_on=date(2026, 11, 2),
+    status="under_way",
+)
+
+
+def advance(session: Session, theme, stage: str) -> None:
+    """Take a theme step by step to `stage`, with the action the third step needs."""
+    while STAGES.index(theme.stage) < STAGES.index(stage):
+        following = STAGES[STAGES.index(theme.stage) + 1]
+        if following == "acting" and not actions.for_theme(session, theme.id):
+            actions.add(session, None, theme, DEMO_ACTION)
+        themes.move(session, None, theme, following)
 
 
 def _load_staff(session: Session, password: str) -> int:

@@ -207,6 +207,22 @@ def set_themes(
     _changed(
         session, actor, "submission.themes", submission, {"themes": before}, {"themes": wanted}
     )
+    for theme in submission.themes:
+        if theme.id not in before and theme.stage == "reported":
+            _reopen(session, actor, theme)
+
+
+def _reopen(session: Session, actor: StaffUser | None, theme: Theme) -> None:
+    """New input on a theme that was reported back on starts the cycle again."""
+    theme.stage, theme.stage_since = "collecting", utcnow()
+    audit.record(
+        session,
+        actor,
+        "theme.stage",
+        theme,
+        {"stage": "reported"},
+        {"stage": "collecting", "because": "new_input"},
+    )
 
 
 def add_to_theme(

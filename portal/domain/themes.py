@@ -23,6 +23,7 @@ from portal.models import (
     StaffUser,
     Submission,
     Theme,
+    ThemeAction,
     theme_submission,
     utcnow,
 )
@@ -85,28 +86,54 @@ def update(
     *,
     title: str,
     summary: str,
-    stage: str,
     published: bool,
 ) -> None:
-    if stage not in STAGES:
-        raise ThemeError("unknown_stage")
+    """Title, summary and publication. The stage moves through `move`, by its rules."""
     summary = text.clean(summary or "")
     if len(summary) > SUMMARY_MAX_LENGTH:
         raise ThemeError("summary_too_long")
     if published and not summary:
         raise ThemeError("publish_without_summary")
     before = _fields(theme)
-    if stage != theme.stage:
-        theme.stage_since = utcnow()
-    theme.title, theme.summary, theme.stage, theme.published = (
-        _checked_title(title),
-        summary,
-        stage,
-        published,
-    )
+    theme.title, theme.summary, theme.published = _checked_title(title), summary, published
     after = _fields(theme)
     if after != before:
         audit.record(session, actor, "theme.update", theme, before, after)
+
+
+def move(session: Session, actor: StaffUser | None, theme: Theme, stage: str) -> None:
+    """Move a theme to another step of the cycle: forward one step when it is ready for
+    it, or back to any earlier step. ThemeError says what is missing.
+
+    collecting -> translated: the summary (the experiences in plain words) is written;
+    translated -> acting: at least one action is recorded;
+    acting -> reported: every action is done or not done (with its reason).
+    """
+    if stage not in STAGES:
+        raise ThemeError("unknown_stage")
+    current, wanted = STAGES.index(theme.stage), STAGES.index(stage)
+    if wanted == current:
+        return
+    if wanted > current + 1:
+        raise ThemeError("one_step_at_a_time")
+    if wanted == current + 1:
+        _check_ready(session, theme, stage)
+    before = theme.stage
+    theme.stage, theme.stage_since = stage, utcnow()
+    audit.record(session, actor, "theme.stage", theme, {"stage": before}, {"stage": stage})
+
+
+def _check_ready(session: Session, theme: Theme, stage: str) -> None:
+    if stage == "translated" and not theme.summary:
+        raise ThemeError("needs_summary")
+    if stage in ("acting", "reported"):
+        statuses = list(
+            session.scalars(select(ThemeAction.status).where(ThemeAction.theme_id == theme.id))
+        )
+        if not statuses:
+            raise ThemeError("needs_action")
+        if stage == "reported" and any(s in ("planned", "under_way") for s in statuses):
+            raise ThemeError("actions_open")
 
 
 def merge(session: Session, actor: StaffUser | None, source: Theme, target: Theme) -> int:

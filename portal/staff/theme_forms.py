@@ -40,12 +40,15 @@ class ThemeForm(BaseForm):
             readable,
         ],
     )
-    stage = OfferedSelectField(
-        _l("Stap in de cyclus"),
-        choices=choices(STAGE_LABELS),
-        invalid_message=_l("Kies een stap in de cyclus."),
-    )
     published = BooleanField(_l("Laat dit thema zien op de website voor inwoners"))
+
+
+class StageForm(BaseForm):
+    """Moving a theme to another step: the step comes from the button pressed."""
+
+    stage = OfferedSelectField(
+        choices=choices(STAGE_LABELS), invalid_message=_l("Kies een stap in de cyclus.")
+    )
 
 
 class MergeForm(BaseForm):
@@ -72,6 +75,14 @@ THEME_ERRORS = {
     "empty_title": _l("Geef het thema een titel."),
     "title_too_long": _l("De titel mag hoogstens 120 tekens hebben."),
     "unknown_stage": _l("Kies een stap in de cyclus."),
+    "one_step_at_a_time": _l("Een thema gaat één stap tegelijk vooruit."),
+    "needs_summary": _l(
+        "Schrijf eerst de samenvatting: de ervaringen in gewone taal. Dat is de vertaling."
+    ),
+    "needs_action": _l("Voeg eerst een actie toe: wat besloot of veranderde de gemeente?"),
+    "actions_open": _l(
+        "Er zijn nog acties gepland of bezig. Zet ze eerst op gedaan of niet gedaan."
+    ),
     "summary_too_long": _l("De samenvatting mag hoogstens 5000 tekens hebben."),
     "publish_without_summary": _l(
         "Schrijf eerst een samenvatting. Inwoners zien die als eerste op de website."

@@ -10,14 +10,16 @@ from portal.db import get_session
 from portal.domain import actions, audit, themes
 from portal.forms import options
 from portal.i18n import gettext
-from portal.models import Submission, Theme
+from portal.models import STAGES, Submission, Theme
 from portal.staff import bp
 from portal.staff.access import acting_user, allow, may
+from portal.staff.labels import STAGE_LABELS
 from portal.staff.theme_forms import (
     THEME_ERRORS,
     MergeForm,
     NewThemeForm,
     SplitForm,
+    StageForm,
     ThemeActionForm,
     ThemeForm,
 )
@@ -88,11 +90,12 @@ def render_theme(db, theme: Theme, status: int = 200, **forms):
                 formdata=None,
                 title=theme.title,
                 summary=theme.summary,
-                stage=theme.stage,
                 published=theme.published,
             ),
             merge_form=merge_form,
             split_form=split_form,
+            stage_form=StageForm(formdata=None),
+            stages=STAGES,
             theme_actions=theme_actions,
             action_forms=action_forms,
             action_form=forms.get("action_form")
@@ -126,7 +129,6 @@ def update_theme(theme_id: int):
             item,
             title=form.title.data,
             summary=form.summary.data,
-            stage=form.stage.data,
             published=form.published.data,
         )
     except themes.ThemeError as error:
@@ -135,6 +137,25 @@ def update_theme(theme_id: int):
         return render_theme(db, item, 400, form=form)
     db.commit()
     flash(gettext("Het thema is opgeslagen."), "success")
+    return redirect(url_for(".theme", theme_id=item.id))
+
+
+@bp.post("/themas/<int:theme_id>/stap")
+@allow("moderate")
+def move_theme(theme_id: int):
+    db = get_session()
+    item = _theme(db, theme_id)
+    form = StageForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        themes.move(db, acting_user(), item, form.stage.data)
+    except themes.ThemeError as error:
+        flash(THEME_ERRORS[error.code], "error")
+        return redirect(url_for(".theme", theme_id=item.id))
+    db.commit()
+    message = gettext("Het thema is nu in de stap: %(stage)s.", stage=STAGE_LABELS[item.stage])
+    flash(message, "success")
     return redirect(url_for(".theme", theme_id=item.id))
 
 

@@ -154,14 +154,9 @@ def published_theme(server_app) -> PublishedTheme:
             submissions=rows,
         )
         themes.update(
-            session,
-            None,
-            theme,
-            title=theme.title,
-            summary=theme.summary,
-            stage="acting",
-            published=True,
+            session, None, theme, title=theme.title, summary=theme.summary, published=True
         )
+        demo.advance(session, theme, "acting")
         empty = themes.create(session, None, f"Nog zonder inbreng ({suffix})")
         session.commit()
         return PublishedTheme(theme.id, theme.title, tuple(row.id for row in rows), empty.id)

@@ -1,5 +1,6 @@
 """The cycle in Dutch and in Arabic, checked by axe-core: a moderator records an action on
-a theme (first without the reason "not done" needs) and reads the board of all themes."""
+a theme (first without the reason "not done" needs), moves it on through the cycle and
+reads the board of all themes."""
 
 import pytest
 from playwright.sync_api import expect
@@ -33,6 +34,15 @@ def test_a_moderator_records_an_action_and_reads_the_cycle_board(
     me.page.fill("#action-reason", "Het gebouw is een monument.")
     me.follow(me.submit(action))
     expect(me.page.locator("main section.action")).to_have_count(1)
+    # The theme moves on: translated (its summary is there), then acting (it has an action).
+    for _ in range(2):
+        me.follow(
+            me.page.locator(
+                f"main form[action='{path}/stap'] button.button:not(.button--secondary)"
+            )
+        )
+    expect(me.page.locator("main .notice[role='status']").first).to_be_visible()
     me.follow(me.nav("/medewerkers/cyclus"))
+    expect(me.page.locator("#caption-acting ~ tbody")).to_contain_text(f"Drempels {language}")
     expect(me.page.locator("main")).to_contain_text(f"Drempels {language}")
     me.assert_every_field_had_its_own_id_and_label()

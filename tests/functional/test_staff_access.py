@@ -43,6 +43,7 @@ EXPECTED = {
     "staff.merge_theme": "moderate",
     "staff.split_theme": "moderate",
     # The cycle: actions on a theme, and the board of all themes by stage.
+    "staff.move_theme": "moderate",
     "staff.add_action": "moderate",
     "staff.update_action": "moderate",
     "staff.cycle_board": "read",

@@ -105,16 +105,13 @@ def test_the_board_puts_each_theme_under_its_stage_longest_waiting_first(staff, 
     assert "Geen thema's in deze stap." in board.text  # translated and reported are empty
 
 
-def test_changing_the_stage_restarts_its_clock(staff, db):
+def test_moving_to_another_stage_restarts_its_clock(staff, db):
     theme = add_theme(db, "Bus", summary="Samenvatting.")
     theme.stage_since = utcnow() - timedelta(days=30)
     db.commit()
     client = staff("moderator")
-    response = post(
-        client,
-        f"/medewerkers/themas/{theme.id}",
-        {"title": "Bus", "summary": "Samenvatting.", "stage": "translated"},
-    )
+    path = f"/medewerkers/themas/{theme.id}"
+    response = post(client, f"{path}/stap", {"stage": "translated"})
     assert response.status_code == 302
     stored = fresh(db, Theme, theme.id)
     assert stored.stage == "translated"

@@ -3,11 +3,13 @@
 Policy officers read themes but change nothing; wijkteam members do not see them at all.
 """
 
-import pytest
-from sqlalchemy import func, select
+from datetime import date
 
-from portal.domain import themes
-from portal.models import AuditEvent, Experience, Submission, Theme
+import pytest
+from sqlalchemy import func, select, update
+
+from portal.domain import moderation, themes
+from portal.models import AuditEvent, Experience, Submission, Theme, ThemeAction
 from tests.conftest import add_submission, csrf_token, page
 
 MODERATOR = "moderator@rijnwaarde.example"
@@ -98,12 +100,12 @@ def test_a_theme_without_a_title_is_refused(staff, db):
 
 
 def _update(client, theme_id: int, **fields):
-    data = {"title": "Bus", "summary": "", "stage": "collecting", **fields}
+    data = {"title": "Bus", "summary": "", **fields}
     path = f"/medewerkers/themas/{theme_id}"
     return client.post(path, data={"csrf_token": csrf_token(client, path), **data})
 
 
-def test_title_summary_stage_and_publication_are_saved_and_audited(staff, db, client):
+def test_title_summary_and_publication_are_saved_and_audited(staff, db, client):
     theme = add_theme(db, "Bus")
     moderator = staff("moderator")
     response = _update(
@@ -111,7 +113,6 @@ def test_title_summary_stage_and_publication_are_saved_and_audited(staff, db, cl
         theme.id,
         title="Bus rijdt 's avonds niet",
         summary="Na acht uur rijdt er geen bus meer naar Oost.",
-        stage="translated",
         published="y",
     )
     assert response.headers["Location"] == f"/medewerkers/themas/{theme.id}"
@@ -119,7 +120,7 @@ def test_title_summary_stage_and_publication_are_saved_and_audited(staff, db, cl
     assert (stored.title, stored.summary, stored.stage, stored.published) == (
         "Bus rijdt 's avonds niet",
         "Na acht uur rijdt er geen bus meer naar Oost.",
-        "translated",
+        "collecting",
         True,
     )
     [event] = theme_events(db, theme.id)
@@ -133,7 +134,7 @@ def test_title_summary_stage_and_publication_are_saved_and_audited(staff, db, cl
     assert event.after == {
         "title": "Bus rijdt 's avonds niet",
         "summary": "Na acht uur rijdt er geen bus meer naar Oost.",
-        "stage": "translated",
+        "stage": "collecting",
         "published": True,
     }
     assert page(client.get("/themas")).find("a", string="Bus rijdt 's avonds niet")
@@ -144,7 +145,6 @@ def test_title_summary_stage_and_publication_are_saved_and_audited(staff, db, cl
         theme.id,
         title="Bus rijdt 's avonds niet",
         summary="Na acht uur rijdt er geen bus meer naar Oost.",
-        stage="acting",
     )
     assert not fresh(db, Theme, theme.id).published
     assert theme_events(db, theme.id)[-1].after["published"] is False
@@ -167,19 +167,56 @@ def test_publishing_without_a_summary_is_refused_and_what_was_typed_is_kept(staf
     assert theme_events(db, theme.id) == []
 
 
-def test_the_stage_must_be_one_of_the_cycle(staff, db):
+def move(client, theme_id: int, stage: str):
+    path = f"/medewerkers/themas/{theme_id}"
+    return client.post(
+        f"{path}/stap", data={"csrf_token": csrf_token(client, path), "stage": stage}
+    )
+
+
+def test_a_theme_moves_through_the_cycle_only_when_each_step_is_ready(staff, db):
     theme = add_theme(db, "Bus")
     client = staff("moderator")
-    for stage in ("done", ""):
-        response = _update(client, theme.id, stage=stage, summary="Samenvatting.")
-        assert response.status_code == 400, stage
-        assert error_for(response, "stage") == "Kies een stap in de cyclus."
-    stored = fresh(db, Theme, theme.id)
-    assert (stored.stage, stored.summary) == ("collecting", "")
-    assert theme_events(db, theme.id) == []
+    refused = client.get(move(client, theme.id, "translated").headers["Location"])
+    assert "Schrijf eerst de samenvatting" in refused.text
+    assert (
+        "Een thema gaat één stap tegelijk vooruit."
+        in client.get(move(client, theme.id, "acting").headers["Location"]).text
+    )
+    assert fresh(db, Theme, theme.id).stage == "collecting"
 
+    _update(client, theme.id, summary="Na acht uur rijdt er geen bus meer naar Oost.")
+    move(client, theme.id, "translated")
+    assert (
+        "Voeg eerst een actie toe"
+        in client.get(move(client, theme.id, "acting").headers["Location"]).text
+    )
+    db.add(ThemeAction(theme_id=theme.id, description="Een avondbus.", owner="Verkeer",
+                       decided_on=date(2026, 11, 1), status="under_way"))  # fmt: skip
+    db.commit()
+    move(client, theme.id, "acting")
+    assert (
+        "nog acties gepland of bezig"
+        in client.get(move(client, theme.id, "reported").headers["Location"]).text
+    )
+    db.execute(update(ThemeAction).values(status="done"))
+    db.commit()
+    move(client, theme.id, "reported")
+    assert fresh(db, Theme, theme.id).stage == "reported"
+    steps = [
+        (e.before["stage"], e.after["stage"])
+        for e in theme_events(db, theme.id)
+        if e.action == "theme.stage"
+    ]
+    assert steps == [("collecting", "translated"), ("translated", "acting"), ("acting", "reported")]
 
-# --- merge and split ---------------------------------------------------------------------
+    # New input on a reported theme starts the cycle again; a step back is always allowed.
+    moderation.add_to_theme(
+        db, None, [add_submission(db, "Ook op zondag.")], fresh(db, Theme, theme.id)
+    )
+    db.commit()
+    assert fresh(db, Theme, theme.id).stage == "collecting"
+    assert move(client, theme.id, "done").status_code == 400
 
 
 def test_merging_moves_submissions_and_experiences_and_keeps_the_source(staff, db, client):

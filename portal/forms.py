@@ -1,6 +1,7 @@
 """The base forms: every field cleaned the same way, public forms with a honeypot."""
 
 import re
+from datetime import date
 
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, SelectMultipleField, StringField
@@ -61,11 +62,38 @@ def readable(form, field):
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
 
 
+def is_email_address(value: str) -> bool:
+    return len(value) <= EMAIL_MAX_LENGTH and bool(_EMAIL.match(value))
+
+
 def email_address(form, field):
-    if field.data and (len(field.data) > EMAIL_MAX_LENGTH or not _EMAIL.match(field.data)):
+    if field.data and not is_email_address(field.data):
         raise ValidationError(
             _l("Vul een e-mailadres in zoals naam@voorbeeld.nl, of laat het veld leeg.")
         )
+
+
+def iso_date(message):
+    """A validator: the field holds a date as 2026-12-01 (what <input type=date> sends)."""
+
+    def check(form, field):
+        try:
+            date.fromisoformat((field.data or "").strip())
+        except ValueError:
+            raise ValidationError(message) from None
+
+    return check
+
+
+def optional_iso_date(message):
+    """iso_date, where leaving the field empty is fine too."""
+    check = iso_date(message)
+
+    def maybe(form, field):
+        if field.data:
+            check(form, field)
+
+    return maybe
 
 
 class _OfferedChoice:

@@ -177,11 +177,6 @@ def qr_matrix(payload: str):
 # --- slips and letters for residents who took part through staff or on paper -------------
 
 
-def in_language(language: str):
-    """Render in a resident's language (portal.i18n keeps a catalog per locale)."""
-    return force_locale(language)
-
-
 def _offered(language: str) -> str:
 
     return language if language in LANGUAGES else DEFAULT_LANGUAGE
@@ -190,7 +185,7 @@ def _offered(language: str) -> str:
 def slip_wording(language: str, received_at, follow_url: str) -> dict[str, str]:
     """The texts of the receipt slip staff give a resident, in the resident's language."""
 
-    with in_language(_offered(language)):
+    with force_locale(_offered(language)):
         return {
             "thanks": _("Bedankt, we hebben uw inbreng ontvangen"),
             "received": _("Ontvangen op %(date)s", date=format_date(received_at, "long")),
@@ -211,7 +206,7 @@ def render_slip(language: str, code: str, words: dict[str, str]) -> bytes:
     from weasyprint import HTML  # imported on first use: it loads Pango
 
     language = _offered(language)
-    with in_language(language):
+    with force_locale(language):
         html = render_template(
             "paper/slip.html",
             words=words,
@@ -236,10 +231,10 @@ def render_letters(letters: Iterable, progress: Callable[[int], None] | None = N
     for language, group in groupby(letters, key=lambda letter: _offered(letter.language)):
         group = list(group)
         # Who hands a letter over is for the wijkteam to read: that part is in Dutch.
-        with in_language(DEFAULT_LANGUAGE):
+        with force_locale(DEFAULT_LANGUAGE):
             handover = {letter.code: _handover_lines(letter) for letter in group}
         for start in range(0, len(group), CHUNK):
-            with in_language(language):
+            with force_locale(language):
                 items = [
                     {
                         "letter": letter,

@@ -245,6 +245,16 @@ def key(
     return Keyed(submission=_submit(session, actor, form, second, retain_contact_until))
 
 
+def keyed_once(session: Session, batch: PaperBatch) -> set[str]:
+    """Codes of the batch's forms with a keying round waiting for its pair or a decision."""
+    query = (
+        select(PaperKeying.form_code)
+        .join(PaperForm, PaperForm.code == PaperKeying.form_code)
+        .where(PaperForm.batch_id == batch.id, PaperForm.submission_id.is_(None))
+    )
+    return set(session.scalars(query))
+
+
 def keying_rounds(session: Session, code: str) -> dict[int, PaperAnswers]:
     """The rounds keyed so far for a double-keyed form, by round number."""
     return {n: PaperAnswers.from_dict(row.answers) for n, row in _rounds(session, code).items()}
@@ -411,6 +421,20 @@ def progress_by_batch(session: Session, batch_ids: list[int]) -> dict[int, Batch
         batch_id: BatchProgress(printed, returned, keyed)
         for batch_id, printed, returned, keyed in session.execute(query)
     }
+
+
+def progress_of_downloads(session: Session) -> BatchProgress:
+    """The same figures over every form downloaded from the website, in one query."""
+    query = (
+        select(
+            func.count(PaperForm.code),
+            func.count(PaperForm.returned_at),
+            func.count(PaperForm.submission_id),
+        )
+        .join(PaperBatch, PaperBatch.id == PaperForm.batch_id)
+        .where(PaperBatch.source == "download")
+    )
+    return BatchProgress(*session.execute(query).one())
 
 
 def progress_by_neighbourhood(session: Session) -> list[tuple[str | None, BatchProgress]]:

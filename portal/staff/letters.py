@@ -4,30 +4,18 @@ from datetime import date
 
 from flask import Response, flash, redirect, render_template, request, url_for
 from wtforms import StringField
-from wtforms.validators import ValidationError
 
 from portal import printing
 from portal.db import get_session
 from portal.domain import letters as letter_rules
 from portal.domain.letters import LETTER_CHANNELS, LetterFilter
-from portal.forms import BaseForm, OfferedSelectField, options
+from portal.forms import BaseForm, OfferedSelectField, optional_iso_date, options
 from portal.i18n import gettext
 from portal.i18n import lazy_gettext as _l
 from portal.models import utcnow
 from portal.staff import bp
 from portal.staff.access import acting_user, allow
 from portal.staff.labels import CHANNEL_LABELS
-
-
-def _a_date(form, field):
-    if not field.data:
-        return
-    try:
-        date.fromisoformat(field.data)
-    except ValueError:
-        raise ValidationError(
-            _l("Vul een datum in zoals 2026-12-01 (jaar-maand-dag), of laat het veld leeg.")
-        ) from None
 
 
 class _LetterChoice(BaseForm):
@@ -39,7 +27,14 @@ class _LetterChoice(BaseForm):
         default="",
         invalid_message=_l("Kies een kanaal uit de lijst."),
     )
-    since = StringField(_l("Inbreng ontvangen vanaf"), validators=[_a_date])
+    since = StringField(
+        _l("Inbreng ontvangen vanaf"),
+        validators=[
+            optional_iso_date(
+                _l("Vul een datum in zoals 2026-12-01 (jaar-maand-dag), of laat het veld leeg.")
+            )
+        ],
+    )
 
     def filters(self) -> LetterFilter:
         return LetterFilter(

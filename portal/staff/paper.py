@@ -55,14 +55,8 @@ def paper_batches():
             .limit(OVERVIEW_LIMIT)
         )
     )
-    downloads = list(db.scalars(select(PaperBatch.id).where(PaperBatch.source == "download")))
-    progress = paper.progress_by_batch(db, [b.id for b in batches] + downloads)
-    downloaded = paper.BatchProgress(
-        *(
-            sum(getattr(progress[i], name) for i in downloads)
-            for name in ("printed", "returned", "keyed")
-        )
-    )
+    progress = paper.progress_by_batch(db, [b.id for b in batches])
+    downloaded = paper.progress_of_downloads(db)
     return render_template(
         "staff/paper_batches.html",
         batches=batches,
@@ -140,17 +134,7 @@ def paper_batch(batch_id: int):
         .where(PaperForm.batch_id == batch.id)
         .order_by(PaperForm.number)
     ).all()
-    waiting = (
-        set(
-            db.scalars(
-                select(paper.PaperKeying.form_code).where(
-                    paper.PaperKeying.form_code.in_([f.code for f, _ in forms])
-                )
-            )
-        )
-        if batch.double_keying
-        else set()
-    )
+    waiting = paper.keyed_once(db, batch) if batch.double_keying else set()
     return render_template(
         "staff/paper_batch.html",
         batch=batch,

@@ -1,7 +1,5 @@
 """The wijkteam's forms: a new batch, finding a form by its code, and keying it in."""
 
-from datetime import date
-
 from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
@@ -10,7 +8,8 @@ from portal.forms import (
     BaseForm,
     OfferedRadioField,
     OfferedSelectField,
-    email_address,
+    is_email_address,
+    iso_date,
     options,
     readable,
 )
@@ -41,6 +40,7 @@ KEYING_ERRORS = {
     "not_both_rounds": _l("Dit formulier is nog niet twee keer ingevoerd."),
     "kind": _l("Kies obstakel of idee."),
 }
+DATE = _l("Vul een datum in zoals 2026-12-01 (jaar-maand-dag).")
 BATCH_ERRORS = {
     "unknown_language": _l("Kies een taal uit de lijst."),
     "unknown_variant": _l("Kies gewone of grote letters."),
@@ -55,13 +55,6 @@ def _whole_number(form, field):
         raise ValidationError(
             _l("Vul een aantal in van 1 tot en met %(maximum)d.", maximum=BATCH_MAX_FORMS)
         )
-
-
-def _a_date(form, field):
-    try:
-        date.fromisoformat((field.data or "").strip())
-    except ValueError:
-        raise ValidationError(_l("Vul een datum in zoals 2026-12-01 (jaar-maand-dag).")) from None
 
 
 class BatchForm(BaseForm):
@@ -88,7 +81,7 @@ class BatchForm(BaseForm):
     neighbourhood = OfferedSelectField(_l("Wijk"))
     handout_date = StringField(
         _l("Vanaf welke datum?"),
-        validators=[DataRequired(_l("Vul de datum in waarop u ze uitdeelt.")), _a_date],
+        validators=[DataRequired(_l("Vul de datum in waarop u ze uitdeelt.")), iso_date(DATE)],
     )
     double_keying = BooleanField(
         _l("Twee keer invoeren: een tweede persoon voert elk formulier nog een keer in")
@@ -167,15 +160,10 @@ class KeyingForm(BaseForm):
                 _l("Het vakje voor bericht is aangekruist. Typ het adres over dat erbij staat.")
             )
         email, _postal = split_contact(field.data)
-        if email is not None:
-            email_address(self, DummyField(email))
-
-
-class DummyField:
-    """Lets a field validator check a value that is part of another field."""
-
-    def __init__(self, data):
-        self.data = data
+        if email is not None and not is_email_address(email):
+            raise ValidationError(
+                _l("Vul een e-mailadres in zoals naam@voorbeeld.nl, of laat het veld leeg.")
+            )
 
 
 def resolve_form(differences, rounds, labels):

@@ -1,15 +1,14 @@
 """The forms of the theme pages."""
 
-from datetime import date
-
 from wtforms import BooleanField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms.validators import DataRequired, Length
 
 from portal.forms import (
     BaseForm,
     OfferedRadioField,
     OfferedSelectField,
     OfferedSelectMultipleField,
+    iso_date,
     optional_int,
     readable,
 )
@@ -103,13 +102,6 @@ ACTION_ERRORS = {
 }
 
 
-def _iso_date(form, field):
-    try:
-        date.fromisoformat((field.data or "").strip())
-    except ValueError:
-        raise ValidationError(_l("Vul een datum in zoals 2026-12-01 (jaar-maand-dag).")) from None
-
-
 class ThemeActionForm(BaseForm):
     """One action on a theme. Several are on one page, so each form has a prefix."""
 
@@ -123,7 +115,10 @@ class ThemeActionForm(BaseForm):
     )
     decided_on = StringField(
         _l("Besloten op"),
-        validators=[DataRequired(_l("Vul de datum van het besluit in.")), _iso_date],
+        validators=[
+            DataRequired(_l("Vul de datum van het besluit in.")),
+            iso_date(_l("Vul een datum in zoals 2026-12-01 (jaar-maand-dag).")),
+        ],
     )
     status = OfferedRadioField(
         _l("Hoe ver is het?"),

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from portal.db import session_for
 from tests import scan_samples as samples
-from tests.browser.conftest import visit
+from tests.browser.conftest import follow, visit
 from tests.browser.test_staff_pages import Staff, assert_error_state
 
 PAPER = "/medewerkers/papier"
@@ -130,6 +130,11 @@ def test_the_blank_form_page_in_each_direction(page, language):
     expect(page.locator("html")).to_have_attribute("lang", language)
     expect(page.locator("input[name='language']")).to_have_count(6)
     expect(page.locator(f"input[name='language'][value='{language}']")).to_be_checked()
+    # A language the portal does not offer (an edited page) is refused in words.
+    page.evaluate("document.querySelector('input[name=language]:checked').value = 'de'")
+    follow(page, page.locator("main form button[type='submit']"), status=400)
+    expect(page.locator(".error-summary a[href='#language-0']")).to_have_count(1)
+    expect(page.locator("input[name='variant']:checked")).to_have_count(1)
 
 
 @pytest.mark.browser
@@ -157,8 +162,13 @@ def test_input_entered_for_a_resident_gets_a_slip_and_a_letter(open_page, staff_
     assert me.page.url.endswith("/bon")
     expect(me.page.locator("main [lang='ar'][dir='rtl']").first).to_be_visible()
 
-    me.follow(me.nav("/medewerkers/brieven"))
-    expect(me.submit("/medewerkers/brieven/pdf")).to_have_count(1)
+    letters = "/medewerkers/brieven"
+    me.follow(me.nav(letters))
+    expect(me.submit(f"{letters}/pdf")).to_have_count(1)
+    me.page.fill("#since", "gisteren")  # a date the filter cannot read
+    me.follow(me.submit(letters), status=400)
+    assert_error_state(me.page, "since", form=letters)
+    expect(me.page.locator("#since")).to_have_value("gisteren")
     me.assert_every_field_had_its_own_id_and_label()
 
 

@@ -16,7 +16,7 @@ from portal.domain import audit, receipts, submissions, text
 from portal.languages import LANGUAGES
 from portal.models import (
     BATCH_MAX_FORMS,
-    KINDS,
+    RESIDENT_KINDS,
     VARIANTS,
     Neighbourhood,
     PaperBatch,
@@ -311,7 +311,7 @@ def _submit(session, actor, form, answers: PaperAnswers, retain_contact_until, r
     The form's code becomes the receipt code, which is unique: of two transactions
     keying the same form, the second cannot insert and gets PaperError("keyed").
     """
-    if answers.kind not in KINDS:
+    if answers.kind not in RESIDENT_KINDS:
         raise PaperError("kind")
     email, postal = split_contact(answers.contact) if answers.consent else (None, None)
     try:

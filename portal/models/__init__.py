@@ -1,6 +1,16 @@
 """The tables. Constraints live in the database, not only in Python."""
 
 from portal.models.base import Base, utcnow
+from portal.models.cycle import (
+    EVALUATION_ANSWERS,
+    FEEDBACK_MAX_LENGTH,
+    MEDIA,
+    NOTIFICATION_STATES,
+    Evaluation,
+    LetterRun,
+    Notification,
+    ThemeFeedback,
+)
 from portal.models.paper import (
     BATCH_MAX_FORMS,
     PRINT_STATES,
@@ -19,6 +29,7 @@ from portal.models.participation import (
     HIDE_REASONS,
     KINDS,
     POSTAL_ADDRESS_MAX_LENGTH,
+    RESIDENT_KINDS,
     STATUSES,
     TEXT_MAX_LENGTH,
     ContactDetails,
@@ -43,6 +54,15 @@ from portal.models.themes import (
 )
 
 __all__ = [
+    "EVALUATION_ANSWERS",
+    "FEEDBACK_MAX_LENGTH",
+    "MEDIA",
+    "NOTIFICATION_STATES",
+    "Evaluation",
+    "LetterRun",
+    "Notification",
+    "ThemeFeedback",
+    "RESIDENT_KINDS",
     "BATCH_MAX_FORMS",
     "VARIANTS",
     "PaperBatch",

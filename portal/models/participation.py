@@ -20,7 +20,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.models.base import Base, in_, utcnow
 
-KINDS = ("obstacle", "idea")
+# What a resident reports; an "evaluation" is a contributor's comment on what was done
+# about a theme (portal.models.cycle.Evaluation), which enters the inbox like any input.
+RESIDENT_KINDS = ("obstacle", "idea")
+KINDS = (*RESIDENT_KINDS, "evaluation")
 CHANNELS = ("web", "paper", "assisted", "phone")
 STATUSES = ("received", "published", "hidden")
 # Why a moderator hides a submission from the website; it is never deleted.

@@ -64,6 +64,8 @@ class Theme(Base):
     )
     # Since when the theme is in its stage: the board shows how long each has waited.
     stage_since: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # When the feedback was last published (moving the theme to "reported").
+    feedback_published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     submissions: Mapped[list[Submission]] = relationship(
         secondary=theme_submission,

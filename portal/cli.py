@@ -18,6 +18,7 @@ DEMO_PASSWORD = "rijnwaarde-demo-wachtwoord"  # noqa: S105
 db_cli = AppGroup("db", help="The database schema (Alembic migrations).")
 demo_cli = AppGroup("demo", help="Demo content for the gemeente Rijnwaarde.")
 users_cli = AppGroup("users", help="Staff accounts: add, list, disable, set a role.")
+outbox_cli = AppGroup("outbox", help="Email to residents about feedback: send, status, retry.")
 
 
 def alembic_config(database_url: str):
@@ -221,7 +222,58 @@ def cluster_eval(path: str):
     click.echo(json.dumps(figures, ensure_ascii=False))
 
 
+@outbox_cli.command("send")
+@click.option("--limit", type=click.IntRange(min=1), help="Send at most this many messages.")
+def send_outbox(limit: int | None):
+    """Send the email that is due. Run it every few minutes from a timer; a run that
+    finds the mail server down stops, and the next run tries again. Exits 1 when the
+    mail server could not be reached, so a timer's log shows it."""
+    from portal.outbox import send_outbox as send
+
+    report = send(current_app, limit=limit)
+    click.echo(
+        f"sent {report.sent}, to retry later {report.retried}, failed {report.failed}, "
+        f"cancelled (no contact details) {report.cancelled}, uncertain {report.uncertain}"
+    )
+    for error in report.errors[:20]:
+        click.echo(f"  {error}", err=True)
+    if report.stopped:
+        click.echo(f"Stopped: {report.stopped}", err=True)
+        sys.exit(1)
+
+
+@outbox_cli.command("status")
+def outbox_status():
+    """How many messages there are, per medium and status."""
+    from portal.domain import notify
+
+    with session_for(current_app, write=False) as session:
+        counts = notify.counts(session)
+    if not counts:
+        click.echo("The outbox is empty.")
+    for (medium, status), count in sorted(counts.items()):
+        click.echo(f"{medium}\t{status}\t{count}")
+
+
+@outbox_cli.command("retry")
+@click.argument("ids", nargs=-1, type=int)
+@click.option(
+    "--uncertain",
+    is_flag=True,
+    help="Also messages a stopped sender may or may not have sent: check the mail "
+    "server's log first, or a resident may get one twice.",
+)
+def retry_outbox(ids: tuple[int, ...], uncertain: bool):
+    """Put failed email (all, or the given ids) back in the queue."""
+    from portal.domain import notify
+
+    with session_for(current_app) as session:
+        count = notify.requeue(session, list(ids) or None, uncertain=uncertain)
+    click.echo(f"{count} message(s) back in the queue.")
+
+
 def init_app(app: Flask) -> None:
+    app.cli.add_command(outbox_cli)
     app.cli.add_command(cluster_eval)
     app.cli.add_command(db_cli)
     app.cli.add_command(demo_cli)

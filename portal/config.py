@@ -23,6 +23,13 @@ def _bool(value: str | None, default: bool) -> bool:
     return value.strip().lower() in ("1", "true", "yes", "on")
 
 
+def _choice(env, name: str, allowed: tuple[str, ...], default: str) -> str:
+    value = (env.get(name) or default).strip().lower()
+    if value not in allowed:
+        raise ConfigurationError(f"{name} must be one of {', '.join(allowed)}, not {value!r}")
+    return value
+
+
 def _development_secret() -> str:
     """A random secret kept in instance/, so sessions survive a restart of `make run`."""
     INSTANCE_DIR.mkdir(exist_ok=True)
@@ -61,6 +68,19 @@ def from_environment(environ: os._Environ | dict | None = None) -> dict:
         "CONTACT_EMAIL": env.get("CONTACT_EMAIL", "meedoen@rijnwaarde.example"),
         "PRIVACY_CONTACT": env.get("PRIVACY_CONTACT", "privacy@rijnwaarde.example"),
         "CONTACT_RETENTION_DAYS": int(env.get("CONTACT_RETENTION_DAYS", "365")),
+        # Contact details go this many days after the feedback was sent, or after the
+        # input was closed (`flask retention run`), whichever of the dates comes first.
+        "CONTACT_DAYS_AFTER_FEEDBACK": int(env.get("CONTACT_DAYS_AFTER_FEEDBACK", "90")),
+        # Where residents reach the portal: links in email and letters are built on it.
+        "PUBLIC_URL": env.get("PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/"),
+        # The outbox (`flask outbox send`) hands email to this SMTP server.
+        "MAIL_FROM": env.get("MAIL_FROM", "meedoen@rijnwaarde.example"),
+        "SMTP_HOST": env.get("SMTP_HOST", "localhost"),
+        "SMTP_PORT": int(env.get("SMTP_PORT", "25")),
+        "SMTP_SECURITY": _choice(env, "SMTP_SECURITY", ("none", "starttls", "tls"), "none"),
+        "SMTP_USERNAME": env.get("SMTP_USERNAME", ""),
+        "SMTP_PASSWORD": env.get("SMTP_PASSWORD", ""),
+        "SMTP_TIMEOUT": float(env.get("SMTP_TIMEOUT", "20")),
         # Rate limits: memory:// is per process; use redis://… when several processes serve.
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_SUBMIT": env.get("RATELIMIT_SUBMIT", "30 per hour;5 per minute"),
@@ -71,6 +91,8 @@ def from_environment(environ: os._Environ | dict | None = None) -> dict:
         "RATELIMIT_EXPERIENCE": env.get("RATELIMIT_EXPERIENCE", "60 per hour;10 per minute"),
         # A blank paper form downloaded from the website issues a code: per client.
         "RATELIMIT_PAPER_FORM": env.get("RATELIMIT_PAPER_FORM", "20 per hour;5 per minute"),
+        # Reading the open-data API (/api/), per client, over all its operations together.
+        "RATELIMIT_API": env.get("RATELIMIT_API", "600 per hour;60 per minute"),
         # Flask-Limiter's own setting: a limit on every route, none unless asked for.
         **({"RATELIMIT_DEFAULT": env["RATELIMIT_DEFAULT"]} if env.get("RATELIMIT_DEFAULT") else {}),
         "RATELIMIT_HEADERS_ENABLED": True,  # Retry-After on a 429 tells clients when to retry

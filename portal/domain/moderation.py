@@ -208,7 +208,8 @@ def set_themes(
         session, actor, "submission.themes", submission, {"themes": before}, {"themes": wanted}
     )
     for theme in submission.themes:
-        if theme.id not in before and theme.stage == "reported":
+        # A contributor's comment on what was done is not new input on the problem.
+        if theme.id not in before and theme.stage == "reported" and submission.kind != "evaluation":
             _reopen(session, actor, theme)
 
 

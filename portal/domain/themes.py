@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from portal.domain import audit, moderation, text
+from portal.domain import audit, feedback, moderation, notify, text
 from portal.models import (
     STAGES,
     SUMMARY_MAX_LENGTH,
@@ -94,6 +94,8 @@ def update(
         raise ThemeError("summary_too_long")
     if published and not summary:
         raise ThemeError("publish_without_summary")
+    if theme.stage == "reported" and not published:
+        raise ThemeError("reported_stays_published")
     before = _fields(theme)
     theme.title, theme.summary, theme.published = _checked_title(title), summary, published
     after = _fields(theme)
@@ -107,7 +109,9 @@ def move(session: Session, actor: StaffUser | None, theme: Theme, stage: str) ->
 
     collecting -> translated: the summary (the experiences in plain words) is written;
     translated -> acting: at least one action is recorded;
-    acting -> reported: every action is done or not done (with its reason).
+    acting -> reported: every action is done or not done (with its reason), and the
+    feedback is written in Dutch. Reporting publishes the theme and its feedback and
+    puts a message to every contributor who can be reached in the outbox.
     """
     if stage not in STAGES:
         raise ThemeError("unknown_stage")
@@ -120,7 +124,11 @@ def move(session: Session, actor: StaffUser | None, theme: Theme, stage: str) ->
         _check_ready(session, theme, stage)
     before = theme.stage
     theme.stage, theme.stage_since = stage, utcnow()
-    audit.record(session, actor, "theme.stage", theme, {"stage": before}, {"stage": stage})
+    after = {"stage": stage}
+    if stage == "reported":
+        theme.published, theme.feedback_published_at = True, theme.stage_since
+        after["notifications"] = dict(notify.enqueue_for_theme(session, theme))
+    audit.record(session, actor, "theme.stage", theme, {"stage": before}, after)
 
 
 def _check_ready(session: Session, theme: Theme, stage: str) -> None:
@@ -134,6 +142,8 @@ def _check_ready(session: Session, theme: Theme, stage: str) -> None:
             raise ThemeError("needs_action")
         if stage == "reported" and any(s in ("planned", "under_way") for s in statuses):
             raise ThemeError("actions_open")
+    if stage == "reported" and not feedback.has_dutch(session, theme.id):
+        raise ThemeError("needs_feedback")
 
 
 def merge(session: Session, actor: StaffUser | None, source: Theme, target: Theme) -> int:

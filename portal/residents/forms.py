@@ -115,3 +115,36 @@ class PaperFormRequest(PublicForm):
         ],
         default="standard",
     )
+
+
+EVALUATION_CHOICES = {
+    "helps": _l("Ja, het helpt mij"),
+    "helps_a_little": _l("Het helpt mij een beetje"),
+    "does_not_help": _l("Nee, het helpt mij niet"),
+    "not_noticed": _l("Ik merk er nog niets van"),
+}
+COMMENT_TOO_LONG = _l("Uw reactie is te lang. Gebruik maximaal %(max)d tekens.")
+
+
+class EvaluationForm(PublicForm):
+    """Does what the gemeente did help? On the status page the receipt code is known."""
+
+    answer = OfferedRadioField(
+        _l("Helpt dit u?"),
+        choices=[SelectChoice(value, label) for value, label in EVALUATION_CHOICES.items()],
+        invalid_message=_l("Kies een antwoord: helpt het u?"),
+    )
+    comment = TextAreaField(
+        _l("Wilt u er iets over vertellen?"),
+        validators=[Length(max=TEXT_MAX_LENGTH, message=COMMENT_TOO_LONG), readable],
+    )
+
+
+class CodeEvaluationForm(EvaluationForm):
+    """The same question on the public feedback page, where the receipt code shows that
+    the person took part."""
+
+    code = StringField(
+        _l("Uw volgcode"),
+        validators=[DataRequired(_l("Vul uw volgcode in.")), Length(max=40), readable],
+    )

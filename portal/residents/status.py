@@ -1,13 +1,15 @@
 """Looking up what happened with a submission, by receipt code, without an account."""
 
-from flask import current_app, redirect, render_template, session, url_for
+from flask import abort, current_app, redirect, render_template, request, session, url_for
 
 from portal.db import get_session
-from portal.domain import paper, receipts, submissions
+from portal.domain import evaluations, paper, receipts, submissions
 from portal.extensions import form_checks_csrf, limiter
+from portal.i18n import current_language
 from portal.i18n import lazy_gettext as _l
 from portal.residents import bp
-from portal.residents.forms import LookupForm
+from portal.residents.feedback import record_evaluation, report_back
+from portal.residents.forms import EvaluationForm, LookupForm
 
 LOOKUP_KEY = "lookup"
 STATUS_TEXT = {
@@ -66,16 +68,71 @@ def lookup():
     return redirect(url_for(".status"))
 
 
+def _looked_up():
+    code = session.get(LOOKUP_KEY)
+    return submissions.find_by_code(get_session(), code) if code else None
+
+
+def _evaluation_form(db, theme, submission, formdata=None) -> EvaluationForm:
+    """The question "does it help?" for one theme; several can be on the status page."""
+    prefix = f"theme-{theme.id}"
+    if formdata is not None:
+        return EvaluationForm(prefix=prefix)
+    given = evaluations.answer_of(db, theme, submission)
+    return EvaluationForm(formdata=None, prefix=prefix, answer=given.answer if given else None)
+
+
+def _render_status(submission, refused=None, status: int = 200):
+    """The status page; `refused` is a (theme, form) whose evaluation was not accepted."""
+    db = get_session()
+    language = current_language().code
+    reports = []
+    for theme in evaluations.open_themes(db, submission):
+        item = report_back(db, theme, language)
+        if refused is not None and refused[0].id == theme.id:
+            item["form"] = refused[1]
+        else:
+            item["form"] = _evaluation_form(db, theme, submission)
+        item["answered"] = evaluations.answer_of(db, theme, submission)
+        reports.append(item)
+    label, explanation = STATUS_TEXT[submission.status]
+    return (
+        render_template(
+            "residents/status.html",
+            submission=submission,
+            code=receipts.display(submission.receipt_code),
+            status={"label": label, "explanation": explanation},
+            reports=reports,
+            thanked_theme=request.args.get("bedankt", type=int),
+        ),
+        status,
+    )
+
+
 @bp.get("/volgen/inbreng")
 def status():
-    code = session.get(LOOKUP_KEY)
-    submission = submissions.find_by_code(get_session(), code) if code else None
+    submission = _looked_up()
     if submission is None:
         return redirect(url_for(".lookup"))
-    label, explanation = STATUS_TEXT[submission.status]
-    return render_template(
-        "residents/status.html",
-        submission=submission,
-        code=receipts.display(code),
-        status={"label": label, "explanation": explanation},
-    )
+    return _render_status(submission)
+
+
+@bp.post("/volgen/inbreng/thema/<int:theme_id>")
+@limiter.limit(lambda: current_app.config["RATELIMIT_LOOKUP"])
+@form_checks_csrf
+def evaluate_from_status(theme_id: int):
+    """Evaluation from the status page: the receipt code is the one looked up."""
+    db = get_session()
+    submission = _looked_up()
+    if submission is None:
+        # The session ended (a closed browser, or a day later): the code is needed again.
+        form = LookupForm(formdata=None)
+        form.code.errors = [_l("Vul uw volgcode opnieuw in. Daarna kunt u uw antwoord geven.")]
+        return render_template("residents/lookup.html", form=form), 400
+    theme = next((t for t in evaluations.open_themes(db, submission) if t.id == theme_id), None)
+    if theme is None:
+        abort(404)
+    form = _evaluation_form(db, theme, submission, formdata=True)
+    if not form.validate_on_submit() or not record_evaluation(db, form, theme, submission):
+        return _render_status(submission, (theme, form), 400)
+    return redirect(url_for(".status", bedankt=theme.id) + f"#thema-{theme.id}")

@@ -107,6 +107,9 @@ def _labels():
         "language_names": labels.LANGUAGE_NAMES,
         "variant_labels": labels.VARIANT_LABELS,
         "action_status_labels": labels.ACTION_STATUS_LABELS,
+        "evaluation_labels": labels.EVALUATION_LABELS,
+        "medium_labels": labels.MEDIUM_LABELS,
+        "notification_status_labels": labels.NOTIFICATION_STATUS_LABELS,
     }
 
 

@@ -5,7 +5,26 @@ from wtforms.fields.choices import SelectChoice
 from portal.forms import options
 from portal.i18n import lazy_gettext as _l
 
-KIND_LABELS = {"obstacle": _l("Obstakel"), "idea": _l("Idee")}
+KIND_LABELS = {
+    "obstacle": _l("Obstakel"),
+    "idea": _l("Idee"),
+    "evaluation": _l("Reactie op wat de gemeente deed"),
+}
+EVALUATION_LABELS = {
+    "helps": _l("Helpt"),
+    "helps_a_little": _l("Helpt een beetje"),
+    "does_not_help": _l("Helpt niet"),
+    "not_noticed": _l("Nog niets van gemerkt"),
+}
+MEDIUM_LABELS = {"email": _l("E-mail"), "letter": _l("Brief")}
+NOTIFICATION_STATUS_LABELS = {
+    "pending": _l("Wacht"),
+    "sending": _l("Wordt verstuurd"),
+    "sent": _l("Verstuurd"),
+    "failed": _l("Mislukt"),
+    "cancelled": _l("Niet verstuurd: geen contactgegevens meer"),
+    "uncertain": _l("Onzeker of het is verstuurd"),
+}
 STATUS_LABELS = {
     "received": _l("Nieuw"),
     "published": _l("Gepubliceerd"),
@@ -54,6 +73,9 @@ ACTION_LABELS = {
     "theme.update": _l("Thema gewijzigd"),
     "theme.merge": _l("Thema samengevoegd"),
     "theme.split": _l("Thema gesplitst"),
+    "theme.stage": _l("Stap in de cyclus gewijzigd"),
+    "theme.feedback": _l("Terugkoppeling gewijzigd"),
+    "letters.feedback": _l("Brieven over terugkoppeling gemaakt"),
     "proposal.reject": _l("Voorstel afgewezen"),
     "paper_batch.create": _l("Papieren formulieren gemaakt"),
     "paper_form.key": _l("Papieren formulier ingevoerd"),

@@ -13,7 +13,8 @@ from portal.forms import (
     readable,
 )
 from portal.i18n import lazy_gettext as _l
-from portal.models import SUMMARY_MAX_LENGTH, TITLE_MAX_LENGTH
+from portal.languages import DEFAULT_LANGUAGE, LANGUAGES
+from portal.models import FEEDBACK_MAX_LENGTH, SUMMARY_MAX_LENGTH, TITLE_MAX_LENGTH
 from portal.staff.labels import ACTION_STATUS_LABELS, STAGE_LABELS, choices
 
 TITLE_VALIDATORS = [
@@ -86,6 +87,14 @@ THEME_ERRORS = {
     "publish_without_summary": _l(
         "Schrijf eerst een samenvatting. Inwoners zien die als eerste op de website."
     ),
+    "needs_feedback": _l(
+        "Schrijf eerst de terugkoppeling in het Nederlands: wat deed de gemeente met wat "
+        "inwoners vertelden?"
+    ),
+    "reported_stays_published": _l(
+        "Dit thema heeft een gepubliceerde terugkoppeling. Het blijft daarom op de website. "
+        "Zet het eerst een stap terug."
+    ),
     "bad_merge": _l("Kies een ander thema om mee samen te voegen."),
     "nothing_to_split": _l("Kies de inbreng die naar het nieuwe thema gaat."),
 }
@@ -127,3 +136,36 @@ class ThemeActionForm(BaseForm):
         invalid_message=ACTION_ERRORS["unknown_status"][1],
     )
     reason = TextAreaField(_l("Waarom niet gedaan?"), validators=[readable])
+
+
+FEEDBACK_TOO_LONG = _l("Gebruik hoogstens 8000 tekens.")
+FEEDBACK_ERRORS = {
+    "too_long": FEEDBACK_TOO_LONG,
+    "dutch_required": _l(
+        "De terugkoppeling is al gepubliceerd. De Nederlandse tekst is nodig: andere talen "
+        "vallen erop terug."
+    ),
+    "unknown_language": _l("Deze taal biedt het portaal niet aan."),
+}
+
+
+class FeedbackForm(BaseForm):
+    """The feedback on a theme, one text per language the portal offers (`feedback_nl`,
+    `feedback_ar`, ...). Only Dutch is needed to publish."""
+
+    def bodies(self) -> dict[str, str]:
+        return {code: self[f"feedback_{code}"].data or "" for code in LANGUAGES}
+
+    def field_for(self, language: str):
+        return self[f"feedback_{language}"]
+
+
+for _code, _language in LANGUAGES.items():
+    setattr(
+        FeedbackForm,
+        f"feedback_{_code}",
+        TextAreaField(
+            _l("Nederlands") if _code == DEFAULT_LANGUAGE else _language.native_name,
+            validators=[Length(max=FEEDBACK_MAX_LENGTH, message=FEEDBACK_TOO_LONG), readable],
+        ),
+    )

@@ -7,15 +7,18 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from portal.db import get_session
-from portal.domain import actions, audit, themes
+from portal.domain import actions, audit, evaluations, feedback, notify, themes
 from portal.forms import options
 from portal.i18n import gettext
+from portal.languages import LANGUAGES
 from portal.models import STAGES, Submission, Theme
 from portal.staff import bp
 from portal.staff.access import acting_user, allow, may
 from portal.staff.labels import STAGE_LABELS
 from portal.staff.theme_forms import (
+    FEEDBACK_ERRORS,
     THEME_ERRORS,
+    FeedbackForm,
     MergeForm,
     NewThemeForm,
     SplitForm,
@@ -76,6 +79,13 @@ def render_theme(db, theme: Theme, status: int = 200, **forms):
         )
         for action in theme_actions
     }
+    feedback_form = forms.get("feedback_form") or FeedbackForm(
+        formdata=None,
+        data={
+            f"feedback_{language}": row.body
+            for language, row in feedback.texts(db, theme.id).items()
+        },
+    )
     if "edited_action" in forms:
         action_id, edited = forms["edited_action"]
         action_forms[action_id] = edited
@@ -97,6 +107,11 @@ def render_theme(db, theme: Theme, status: int = 200, **forms):
             stage_form=StageForm(formdata=None),
             stages=STAGES,
             theme_actions=theme_actions,
+            feedback_form=feedback_form,
+            language_codes=list(LANGUAGES),
+            notifications=notify.counts(db, theme.id),
+            evaluation=evaluations.summary(db, [theme.id]).get(theme.id),
+            evaluation_comments=evaluations.comments(db, theme, limit=10),
             action_forms=action_forms,
             action_form=forms.get("action_form")
             or ThemeActionForm(formdata=None, prefix="action", decided_on=date.today().isoformat()),
@@ -132,7 +147,11 @@ def update_theme(theme_id: int):
             published=form.published.data,
         )
     except themes.ThemeError as error:
-        field = form.summary if error.code == "publish_without_summary" else form.title
+        field = {
+            "publish_without_summary": form.summary,
+            "summary_too_long": form.summary,
+            "reported_stays_published": form.published,
+        }.get(error.code, form.title)
         field.errors = [*field.errors, THEME_ERRORS[error.code]]
         return render_theme(db, item, 400, form=form)
     db.commit()
@@ -157,6 +176,26 @@ def move_theme(theme_id: int):
     message = gettext("Het thema is nu in de stap: %(stage)s.", stage=STAGE_LABELS[item.stage])
     flash(message, "success")
     return redirect(url_for(".theme", theme_id=item.id))
+
+
+@bp.post("/themas/<int:theme_id>/terugkoppeling")
+@allow("moderate")
+def save_feedback(theme_id: int):
+    db = get_session()
+    item = _theme(db, theme_id)
+    form = FeedbackForm()
+    if not form.validate_on_submit():
+        return render_theme(db, item, 400, feedback_form=form)
+    try:
+        changed = feedback.save(db, acting_user(), item, form.bodies())
+    except feedback.FeedbackError as error:
+        field = form.field_for(error.language or "nl")
+        field.errors = [*field.errors, FEEDBACK_ERRORS[error.code]]
+        return render_theme(db, item, 400, feedback_form=form)
+    db.commit()
+    if changed:
+        flash(gettext("De terugkoppeling is opgeslagen."), "success")
+    return redirect(url_for(".theme", theme_id=item.id) + "#terugkoppeling")
 
 
 @bp.post("/themas/<int:theme_id>/samenvoegen")

@@ -82,7 +82,13 @@ def test_security_txt_names_a_contact_and_a_future_expiry(client):
 def test_every_post_route_refuses_a_request_without_csrf_token(app, client, db):
     """Walks the URL map, so a new form cannot forget its CSRF check."""
     describe(client)  # a draft exists, so a send without token would have something to send
-    theme = Theme(title="Drempels", summary="Te hoge drempels.", stage="collecting", published=True)
+    theme = Theme(
+        title="Drempels",
+        summary="Te hoge drempels.",
+        stage="reported",
+        published=True,
+        feedback_published_at=datetime.now(UTC),
+    )
     db.add(theme)
     db.commit()
     values = {"slug": "obstakel", "theme_id": theme.id}

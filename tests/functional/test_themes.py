@@ -201,8 +201,24 @@ def test_a_theme_moves_through_the_cycle_only_when_each_step_is_ready(staff, db)
     )
     db.execute(update(ThemeAction).values(status="done"))
     db.commit()
+    assert (
+        "Schrijf eerst de terugkoppeling in het Nederlands"
+        in client.get(move(client, theme.id, "reported").headers["Location"]).text
+    )
+    path = f"/medewerkers/themas/{theme.id}"
+    saved = client.post(
+        f"{path}/terugkoppeling",
+        data={
+            "csrf_token": csrf_token(client, path),
+            "feedback_nl": "U zei: na acht uur geen bus. Wij doen: een avondbus.",
+            "feedback_ar": "قلتم: لا توجد حافلة بعد الساعة الثامنة.",
+        },
+    )
+    assert saved.status_code == 302
     move(client, theme.id, "reported")
-    assert fresh(db, Theme, theme.id).stage == "reported"
+    reported = fresh(db, Theme, theme.id)
+    assert (reported.stage, reported.published) == ("reported", True)
+    assert reported.feedback_published_at is not None
     steps = [
         (e.before["stage"], e.after["stage"])
         for e in theme_events(db, theme.id)

@@ -20,6 +20,7 @@ from portal.domain.paper_layout import Layout, Wording
 from portal.i18n import gettext as _
 from portal.languages import DEFAULT_LANGUAGE, LANGUAGES
 from portal.models import utcnow
+from portal.residents.feedback import ACTION_WORDS
 from portal.residents.forms import HEIGHT_LABELS
 from portal.residents.status import STATUS_TEXT
 from portal.residents.themes import STAGE_TEXT
@@ -242,17 +243,7 @@ def render_letters(letters: Iterable, progress: Callable[[int], None] | None = N
                         "handover": handover[letter.code],
                         "status": [str(text) for text in STATUS_TEXT[letter.submission.status]],
                         "text_dir": _text_direction(letter.excerpt),
-                        "themes": [
-                            {
-                                "theme": theme,
-                                "dir": _text_direction(f"{theme.title} {theme.summary}"),
-                                "stage": str(STAGE_TEXT[theme.stage]),
-                                "url": ltr(
-                                    url_for("residents.theme", theme_id=theme.id, _external=True)
-                                ),
-                            }
-                            for theme in letter.themes
-                        ],
+                        "themes": [_theme_entry(letter, theme) for theme in letter.themes],
                     }
                     for letter in group[start : start + CHUNK]
                 ]
@@ -272,6 +263,26 @@ def render_letters(letters: Iterable, progress: Callable[[int], None] | None = N
         raise ValueError("no letters to print")
     pages = [page for document in documents for page in document.pages]
     return documents[0].copy(pages).write_pdf()
+
+
+def _theme_entry(letter, theme) -> dict:
+    """What a letter says about one theme, with its feedback once that is published."""
+    report = (letter.reports or {}).get(theme.id)
+    entry = {
+        "theme": theme,
+        "dir": _text_direction(f"{theme.title} {theme.summary}"),
+        "stage": str(STAGE_TEXT[theme.stage]),
+        "url": ltr(url_for("residents.theme", theme_id=theme.id, _external=True)),
+        "report": report,
+    }
+    if report is not None:
+        entry["feedback_url"] = ltr(
+            url_for("residents.theme_feedback", theme_id=theme.id, _external=True)
+        )
+        entry["action_words"] = {key: str(words) for key, words in ACTION_WORDS.items()}
+        if report.feedback is not None:
+            entry["feedback_dir"] = _text_direction(report.feedback.body)
+    return entry
 
 
 def ltr(text: str) -> str:

@@ -4,24 +4,29 @@ A resident hears back by letter when they took part on paper, with help or on th
 and gave a postal address. Someone who told a member of staff (with help or on the phone)
 and left no contact details at all gets a letter too, handed over by the wijkteam: they
 may have no email and no fixed address, and the wijkteam knows how to reach them.
-Letters are not tracked yet: which went out is for later.
+Letters with a theme's published feedback are tracked: publishing queues a letter
+notification (portal.domain.notify) and a letter run takes every waiting one, so each
+resident gets that letter once and a run can be printed again.
 """
 
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, func, or_, select, update
 from sqlalchemy.orm import Session, contains_eager, selectinload
 
-from portal.domain import audit, receipts
+from portal.domain import audit, feedback, receipts
 from portal.languages import LANGUAGES
 from portal.models import (
     ASSISTED_CHANNELS,
     ContactDetails,
+    LetterRun,
+    Notification,
     StaffUser,
     Submission,
     Theme,
+    ThemeAction,
     utcnow,
 )
 
@@ -41,6 +46,14 @@ class LetterFilter:
 
 
 @dataclass(frozen=True)
+class ThemeReport:
+    """What a letter says about a theme with published feedback."""
+
+    feedback: feedback.ShownFeedback | None
+    actions: tuple[ThemeAction, ...]
+
+
+@dataclass(frozen=True)
 class Letter:
     """One letter: to a postal address, or (without one) handed over by the wijkteam."""
 
@@ -48,6 +61,7 @@ class Letter:
     postal_address: str | None
     entered_by: str | None  # the email of whoever typed the input in
     themes: tuple[Theme, ...] = ()  # published themes it belongs to
+    reports: dict[int, ThemeReport] | None = None  # by theme id, where feedback is published
 
     @property
     def code(self) -> str:
@@ -166,15 +180,121 @@ def letters(session: Session, filters: LetterFilter, today: date | None = None) 
         .options(selectinload(Submission.themes))
         .order_by(_language_order(), Submission.language, Submission.created_at, Submission.id)
     )
-    return [
-        Letter(
+    reports = _Reports(session)
+    return [reports.letter(submission, email) for submission, email in session.execute(query)]
+
+
+class _Reports:
+    """Builds letters with each theme's feedback, read once per theme and language."""
+
+    def __init__(self, session: Session):
+        self.session = session
+        self.cache: dict[tuple[int, str], ThemeReport] = {}
+
+    def report(self, theme: Theme, language: str) -> ThemeReport:
+        key = (theme.id, language)
+        if key not in self.cache:
+            self.cache[key] = ThemeReport(
+                feedback.shown(self.session, theme, language),
+                tuple(
+                    self.session.scalars(
+                        select(ThemeAction)
+                        .where(ThemeAction.theme_id == theme.id)
+                        .order_by(ThemeAction.decided_on, ThemeAction.id)
+                    )
+                ),
+            )
+        return self.cache[key]
+
+    def letter(self, submission: Submission, entered_by: str | None) -> Letter:
+        themes = public_themes(self.session, submission)
+        return Letter(
             submission,
             submission.contact.postal_address if submission.contact else None,
-            email,
-            public_themes(session, submission),
+            entered_by,
+            themes,
+            {
+                theme.id: self.report(theme, submission.language)
+                for theme in themes
+                if theme.feedback_published_at is not None
+            },
         )
-        for submission, email in session.execute(query)
-    ]
+
+
+# --- letters about published feedback: runs ---------------------------------------------
+
+
+def waiting_feedback_letters(session: Session) -> int:
+    """How many residents wait for a letter about published feedback."""
+    return session.scalar(
+        select(func.count(func.distinct(Notification.submission_id))).where(
+            Notification.medium == "letter", Notification.status == "pending"
+        )
+    )
+
+
+def start_run(session: Session, actor: StaffUser | None) -> LetterRun | None:
+    """Take every waiting feedback letter into a new run; None when nothing waits.
+
+    A paper contributor whose address was removed in the meantime gets no letter: their
+    notification is cancelled. The caller commits.
+    """
+    now = utcnow()
+    no_address = select(Submission.id).where(
+        Submission.channel == "paper",
+        ~select(ContactDetails.id)
+        .where(
+            ContactDetails.submission_id == Submission.id,
+            ContactDetails.postal_address.is_not(None),
+        )
+        .exists(),
+    )
+    session.execute(
+        update(Notification)
+        .where(
+            Notification.medium == "letter",
+            Notification.status == "pending",
+            Notification.submission_id.in_(no_address),
+        )
+        .values(status="cancelled", last_error="no postal address")
+    )
+    run = LetterRun(created_by=actor.id if actor is not None else None)
+    session.add(run)
+    session.flush()
+    taken = session.execute(
+        update(Notification)
+        .where(Notification.medium == "letter", Notification.status == "pending")
+        .values(status="sent", sent_at=now, letter_run_id=run.id)
+    ).rowcount
+    if not taken:
+        session.delete(run)
+        return None
+    run.letters = session.scalar(
+        select(func.count(func.distinct(Notification.submission_id))).where(
+            Notification.letter_run_id == run.id
+        )
+    )
+    audit.record(session, actor, "letters.feedback", run, None, {"letters": run.letters})
+    return run
+
+
+def run_letters(session: Session, run_id: int) -> list[Letter]:
+    """The letters of a run, grouped by language, as they were and are to be printed."""
+    in_run = select(Notification.submission_id).where(Notification.letter_run_id == run_id)
+    query = (
+        select(Submission, StaffUser.email)
+        .outerjoin(ContactDetails, ContactDetails.submission_id == Submission.id)
+        .outerjoin(StaffUser, StaffUser.id == Submission.entered_by)
+        .where(Submission.id.in_(in_run))
+        .options(contains_eager(Submission.contact), selectinload(Submission.themes))
+        .order_by(_language_order(), Submission.language, Submission.created_at, Submission.id)
+    )
+    reports = _Reports(session)
+    return [reports.letter(submission, email) for submission, email in session.execute(query)]
+
+
+def recent_runs(session: Session, limit: int = 20) -> list[LetterRun]:
+    return list(session.scalars(select(LetterRun).order_by(LetterRun.id.desc()).limit(limit)))
 
 
 def public_themes(session: Session, submission: Submission) -> tuple[Theme, ...]:

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from wtforms import StringField
 
 from portal import printing
@@ -12,7 +12,7 @@ from portal.domain.letters import LETTER_CHANNELS, LetterFilter
 from portal.forms import BaseForm, OfferedSelectField, optional_iso_date, options
 from portal.i18n import gettext
 from portal.i18n import lazy_gettext as _l
-from portal.models import utcnow
+from portal.models import LetterRun, utcnow
 from portal.staff import bp
 from portal.staff.access import acting_user, allow
 from portal.staff.labels import CHANNEL_LABELS
@@ -67,8 +67,12 @@ def _query_args(filters: LetterFilter) -> dict:
 def letters():
     db = get_session()
     form = LetterFilterForm(request.args)
+    runs = {
+        "waiting": letter_rules.waiting_feedback_letters(db),
+        "runs": letter_rules.recent_runs(db),
+    }
     if not form.validate():
-        return render_template("staff/letters.html", form=form, filters=None), 400
+        return render_template("staff/letters.html", form=form, filters=None, **runs), 400
     filters = form.filters()
     counts = letter_rules.counts(db, filters)
     return render_template(
@@ -85,6 +89,7 @@ def letters():
         },
         print_form=LettersPrintForm(formdata=None),
         query=_query_args(filters),
+        **runs,
     )
 
 
@@ -108,9 +113,35 @@ def letters_pdf():
     pdf = printing.render_letters(ready)
     letter_rules.record_printed(db, acting_user(), filters, ready)
     db.commit()
+    return _pdf(pdf, f"brieven-{utcnow().date().isoformat()}.pdf")
+
+
+def _pdf(pdf: bytes, filename: str) -> Response:
     response = Response(pdf, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="brieven-{utcnow().date().isoformat()}.pdf"'
-    )
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+@bp.post("/brieven/terugkoppeling")
+@allow("paper")
+def feedback_letters():
+    """Take every waiting letter about published feedback into a run, then print it."""
+    db = get_session()
+    run = letter_rules.start_run(db, acting_user())
+    db.commit()  # also when nothing was taken: letters that can no longer go are cancelled
+    if run is None:
+        flash(gettext("Er wachten geen brieven over terugkoppeling."), "error")
+        return redirect(url_for(".letters"))
+    return redirect(url_for(".letter_run_pdf", run_id=run.id), 303)
+
+
+@bp.get("/brieven/ronde/<int:run_id>.pdf")
+@allow("paper")
+def letter_run_pdf(run_id: int):
+    db = get_session()
+    run = db.get(LetterRun, run_id) or abort(404)
+    ready = letter_rules.run_letters(db, run.id)
+    if not ready:
+        abort(404)
+    return _pdf(printing.render_letters(ready), f"brieven-terugkoppeling-{run.id}.pdf")

@@ -18,6 +18,7 @@ DEMO_PASSWORD = "rijnwaarde-demo-wachtwoord"  # noqa: S105
 db_cli = AppGroup("db", help="The database schema (Alembic migrations).")
 demo_cli = AppGroup("demo", help="Demo content for the gemeente Rijnwaarde.")
 users_cli = AppGroup("users", help="Staff accounts: add, list, disable, set a role.")
+retention_cli = AppGroup("retention", help="Remove personal data that is kept no longer.")
 outbox_cli = AppGroup("outbox", help="Email to residents about feedback: send, status, retry.")
 
 
@@ -272,8 +273,32 @@ def retry_outbox(ids: tuple[int, ...], uncertain: bool):
     click.echo(f"{count} message(s) back in the queue.")
 
 
+@retention_cli.command("run")
+@click.option("--dry-run", is_flag=True, help="Only count what would be removed.")
+def retention_run(dry_run: bool):
+    """Remove contact details that are due: past their date, some time after the
+    feedback was sent (CONTACT_DAYS_AFTER_FEEDBACK), or after input was closed. Safe to
+    run twice; run it daily from a timer."""
+    from portal.domain import retention
+
+    with session_for(current_app) as session:
+        report = retention.run(
+            session, current_app.config["CONTACT_DAYS_AFTER_FEEDBACK"], dry_run=dry_run
+        )
+        if not dry_run:
+            session.commit()
+    verb = "would remove" if dry_run else "removed"
+    click.echo(
+        f"Contact details {verb}: {report.total} "
+        f"(past their date {report.removed['expired']}, "
+        f"feedback sent {report.removed['feedback_sent']}, "
+        f"closed without a theme {report.removed['closed']})"
+    )
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(outbox_cli)
+    app.cli.add_command(retention_cli)
     app.cli.add_command(cluster_eval)
     app.cli.add_command(db_cli)
     app.cli.add_command(demo_cli)

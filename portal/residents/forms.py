@@ -148,3 +148,12 @@ class CodeEvaluationForm(EvaluationForm):
         _l("Uw volgcode"),
         validators=[DataRequired(_l("Vul uw volgcode in.")), Length(max=40), readable],
     )
+
+
+class RemoveContactForm(PublicForm):
+    """Removing one's contact details cannot be undone: a tick confirms it."""
+
+    confirm = BooleanField(
+        _l("Ja, haal mijn contactgegevens weg. Ik weet dat ik dan geen bericht meer krijg."),
+        validators=[DataRequired(_l("Zet een vinkje als u uw contactgegevens wilt weghalen."))],
+    )

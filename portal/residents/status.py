@@ -3,15 +3,29 @@
 from flask import abort, current_app, redirect, render_template, request, session, url_for
 
 from portal.db import get_session
-from portal.domain import evaluations, paper, receipts, submissions
+from portal.domain import evaluations, paper, places, receipts, retention, submissions
+from portal.domain.subject_access import mask_email, mask_postal_address, stored_about
 from portal.extensions import form_checks_csrf, limiter
 from portal.i18n import current_language
 from portal.i18n import lazy_gettext as _l
+from portal.languages import LANGUAGES
 from portal.residents import bp
 from portal.residents.feedback import record_evaluation, report_back
-from portal.residents.forms import EvaluationForm, LookupForm
+from portal.residents.forms import (
+    EVALUATION_CHOICES,
+    HEIGHT_LABELS,
+    EvaluationForm,
+    LookupForm,
+    RemoveContactForm,
+)
 
 LOOKUP_KEY = "lookup"
+CHANNEL_WORDS = {
+    "web": _l("Via de website"),
+    "paper": _l("Op een papieren formulier"),
+    "assisted": _l("Met hulp van een medewerker"),
+    "phone": _l("Aan de telefoon"),
+}
 STATUS_TEXT = {
     "received": (
         _l("Ontvangen"),
@@ -82,7 +96,7 @@ def _evaluation_form(db, theme, submission, formdata=None) -> EvaluationForm:
     return EvaluationForm(formdata=None, prefix=prefix, answer=given.answer if given else None)
 
 
-def _render_status(submission, refused=None, status: int = 200):
+def _render_status(submission, refused=None, status: int = 200, remove_form=None):
     """The status page; `refused` is a (theme, form) whose evaluation was not accepted."""
     db = get_session()
     language = current_language().code
@@ -104,6 +118,24 @@ def _render_status(submission, refused=None, status: int = 200):
             status={"label": label, "explanation": explanation},
             reports=reports,
             thanked_theme=request.args.get("bedankt", type=int),
+            stored=stored_about(db, submission),
+            channel_words=CHANNEL_WORDS,
+            mask_email=mask_email,
+            mask_postal_address=mask_postal_address,
+            languages=LANGUAGES,
+            height_labels=HEIGHT_LABELS,
+            evaluation_words=EVALUATION_CHOICES,
+            remove_form=remove_form or RemoveContactForm(formdata=None),
+            contact_removed=request.args.get("weggehaald") == "1",
+            life_domain=(
+                places.life_domain_label(
+                    submission.life_domain.slug,
+                    submission.life_domain.label,
+                    submission.life_domain.translations,
+                )
+                if submission.life_domain
+                else None
+            ),
         ),
         status,
     )
@@ -136,3 +168,22 @@ def evaluate_from_status(theme_id: int):
     if not form.validate_on_submit() or not record_evaluation(db, form, theme, submission):
         return _render_status(submission, (theme, form), 400)
     return redirect(url_for(".status", bedankt=theme.id) + f"#thema-{theme.id}")
+
+
+@bp.post("/volgen/inbreng/contactgegevens")
+@limiter.limit(lambda: current_app.config["RATELIMIT_LOOKUP"])
+@form_checks_csrf
+def remove_contact():
+    """The resident removes their own contact details, with the code they looked up."""
+    db = get_session()
+    submission = _looked_up()
+    form = RemoveContactForm()
+    if submission is None:
+        lookup_form = LookupForm(formdata=None)
+        lookup_form.code.errors = [_l("Vul uw volgcode opnieuw in. Daarna kunt u verder.")]
+        return render_template("residents/lookup.html", form=lookup_form), 400
+    if not form.validate_on_submit():
+        return _render_status(submission, status=400, remove_form=form)
+    retention.remove_contact(db, submission)
+    db.commit()
+    return redirect(url_for(".status", weggehaald=1) + "#bewaard")

@@ -1,0 +1,151 @@
+"""Keeping contact details no longer than needed (AVG: opslagbeperking).
+
+Contact details exist only to tell a resident what happened with their input. They are
+removed, by `flask retention run`, on the first of:
+- their retention date, set when they were given (CONTACT_RETENTION_DAYS);
+- `days_after` days after the resident was told about every theme their input is in,
+  when nothing is still waiting to be sent;
+- `days_after` days after the input was closed without a theme: hidden or a duplicate,
+  and in no theme, so no feedback will come.
+A resident can remove them sooner with their receipt code (`remove_contact`). Running
+twice removes nothing more: what is gone is gone.
+"""
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import and_, delete, exists, or_, select, update
+from sqlalchemy.orm import Session
+
+from portal.domain import audit
+from portal.models import (
+    ContactDetails,
+    Notification,
+    Submission,
+    Theme,
+    theme_submission,
+    utcnow,
+)
+
+REASONS = ("expired", "feedback_sent", "closed")
+
+
+@dataclass(frozen=True)
+class RetentionReport:
+    removed: dict[str, int]  # per reason
+    dry_run: bool
+
+    @property
+    def total(self) -> int:
+        return sum(self.removed.values())
+
+
+def _in_active_theme(submission_id_column):
+    return (
+        select(theme_submission.c.submission_id)
+        .join(Theme, Theme.id == theme_submission.c.theme_id)
+        .where(
+            theme_submission.c.submission_id == submission_id_column,
+            Theme.merged_into_id.is_(None),
+        )
+        .exists()
+    )
+
+
+def _due(today: date, days_after: int):
+    """(reason, condition) pairs over ContactDetails joined with its Submission."""
+    cutoff = datetime.combine(today - timedelta(days=days_after), time(), UTC)
+    waiting = exists().where(
+        Notification.submission_id == ContactDetails.submission_id,
+        Notification.status.in_(("pending", "sending")),
+    )
+    told_long_ago = exists().where(
+        Notification.submission_id == ContactDetails.submission_id,
+        Notification.status == "sent",
+        Notification.sent_at < cutoff,
+    )
+    # A theme of this input that has not told this resident anything yet.
+    theme_still_to_tell = (
+        select(theme_submission.c.theme_id)
+        .join(Theme, Theme.id == theme_submission.c.theme_id)
+        .where(
+            theme_submission.c.submission_id == ContactDetails.submission_id,
+            Theme.merged_into_id.is_(None),
+            ~exists().where(
+                Notification.submission_id == ContactDetails.submission_id,
+                Notification.theme_id == theme_submission.c.theme_id,
+            ),
+        )
+        .exists()
+    )
+    return (
+        ("expired", ContactDetails.retain_until < today),
+        ("feedback_sent", and_(told_long_ago, ~waiting, ~theme_still_to_tell)),
+        (
+            "closed",
+            and_(
+                or_(Submission.status == "hidden", Submission.duplicate_of_id.is_not(None)),
+                Submission.moderated_at < cutoff,
+                ~_in_active_theme(ContactDetails.submission_id),
+            ),
+        ),
+    )
+
+
+def run(
+    session: Session, days_after: int, today: date | None = None, *, dry_run: bool = False
+) -> RetentionReport:
+    """Remove every contact detail that is due; the caller commits."""
+    today = today or utcnow().date()
+    removed: Counter = Counter()
+    for reason, condition in _due(today, days_after):
+        ids = list(
+            session.scalars(
+                select(ContactDetails.id)
+                .join(Submission, Submission.id == ContactDetails.submission_id)
+                .where(condition)
+            )
+        )
+        if not ids:
+            continue
+        removed[reason] += len(ids)
+        if not dry_run:
+            _remove(session, ids)
+    report = RetentionReport({reason: removed[reason] for reason in REASONS}, dry_run)
+    if report.total and not dry_run:
+        audit.record_event(
+            session, None, "retention.run", "contact_details", None, after=report.removed
+        )
+    return report
+
+
+def _remove(session: Session, contact_ids: list[int]) -> None:
+    for start in range(0, len(contact_ids), 500):
+        chunk = contact_ids[start : start + 500]
+        submissions = select(ContactDetails.submission_id).where(ContactDetails.id.in_(chunk))
+        _cancel_waiting(session, submissions)
+        session.execute(delete(ContactDetails).where(ContactDetails.id.in_(chunk)))
+
+
+def _cancel_waiting(session: Session, submission_ids) -> None:
+    """Messages not yet sent cannot go any more: say why instead of failing later."""
+    session.execute(
+        update(Notification)
+        .where(Notification.submission_id.in_(submission_ids), Notification.status == "pending")
+        .values(status="cancelled", last_error="contact details removed")
+    )
+
+
+def remove_contact(session: Session, submission: Submission) -> bool:
+    """The resident's own request, with their receipt code: remove their contact details
+    now. False when there were none. The caller commits."""
+    contact = session.scalar(
+        select(ContactDetails).where(ContactDetails.submission_id == submission.id)
+    )
+    if contact is None:
+        return False
+    _cancel_waiting(session, select(Submission.id).where(Submission.id == submission.id))
+    session.delete(contact)
+    session.flush()
+    return True

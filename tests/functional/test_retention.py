@@ -1,0 +1,120 @@
+"""Contact details are kept no longer than needed: the retention command, and the
+resident who sees what is stored and removes their contact details with the receipt code."""
+
+from datetime import date, timedelta
+
+from sqlalchemy import func, select, update
+
+from portal.db import session_for
+from portal.domain import retention
+from portal.models import AuditEvent, ContactDetails, Notification, utcnow
+from tests.conftest import csrf_token, page
+from tests.cycle import contributor, reported_theme
+from tests.functional.test_report_back import look_up
+
+DAYS = 30
+
+
+def contact_ids(db) -> set[int]:
+    return set(db.scalars(select(ContactDetails.submission_id)))
+
+
+def run(app, today=None, dry_run=False):
+    with session_for(app) as session:
+        report = retention.run(session, DAYS, today=today, dry_run=dry_run)
+        session.commit()
+        return report
+
+
+def test_contact_details_go_after_their_date_after_feedback_and_after_closing(app, db):
+    expired = contributor(db, email="old@example.org")
+    db.execute(
+        update(ContactDetails)
+        .where(ContactDetails.submission_id == expired.id)
+        .values(retain_until=date.today() - timedelta(days=1))
+    )
+    told = contributor(db, email="told@example.org")
+    also_in_open_theme = contributor(db, email="open@example.org")
+    waiting = contributor(db, email="waiting@example.org")
+    closed = contributor(
+        db, email="closed@example.org", status="hidden", hidden_reason="off_topic",
+        moderated_at=utcnow() - timedelta(days=DAYS + 1),
+    )  # fmt: skip
+    recently_closed = contributor(
+        db, email="recent@example.org", status="hidden", hidden_reason="off_topic",
+        moderated_at=utcnow(),
+    )  # fmt: skip
+    untouched = contributor(db, email="new@example.org")
+
+    reported_theme(app, [told, also_in_open_theme, waiting])
+    reported_theme(app, [also_in_open_theme], title="Stoep", stage="acting")
+    long_ago = utcnow() - timedelta(days=DAYS + 1)
+    db.execute(
+        update(Notification)
+        .where(Notification.submission_id != waiting.id)
+        .values(status="sent", sent_at=long_ago)
+    )
+
+    report = run(app)
+
+    assert report.removed == {"expired": 1, "feedback_sent": 1, "closed": 1}
+    assert contact_ids(db) == {
+        also_in_open_theme.id,  # another theme has yet to tell them
+        waiting.id,  # their message is still to be sent
+        recently_closed.id,
+        untouched.id,
+    }
+    assert db.scalar(select(AuditEvent.after).where(AuditEvent.action == "retention.run")) == {
+        "expired": 1,
+        "feedback_sent": 1,
+        "closed": 1,
+    }
+    assert run(app).total == 0, "running twice removes nothing more"
+
+
+def test_a_dry_run_counts_and_removes_nothing(app, db):
+    contributor(db, email="old@example.org")
+    db.execute(update(ContactDetails).values(retain_until=date.today() - timedelta(days=1)))
+    assert run(app, dry_run=True).removed["expired"] == 1
+    assert db.scalar(select(func.count()).select_from(ContactDetails)) == 1
+
+
+def test_the_command_reports_what_it_removed(app, db):
+    contributor(db, email="old@example.org")
+    db.execute(update(ContactDetails).values(retain_until=date.today() - timedelta(days=1)))
+    result = app.test_cli_runner().invoke(args=["retention", "run"])
+    assert result.exit_code == 0
+    assert "Contact details removed: 1 (past their date 1" in result.output
+    again = app.test_cli_runner().invoke(args=["retention", "run"])
+    assert "removed: 0" in again.output
+
+
+def test_the_resident_sees_what_is_stored_and_removes_their_contact_details(app, db, client):
+    member = contributor(db, email="anna@example.org", channel="web")
+    reported_theme(app, [member])
+    look_up(client, member.receipt_code)
+
+    status = page(client.get("/volgen/inbreng"))
+    stored = status.find(id="bewaard").find_next("dl").get_text(" ", strip=True)
+    assert "a…@example.org" in stored
+    assert "anna@example.org" not in status.get_text()  # the code alone does not reveal it
+    assert "Via de website" in stored and "Bus" in stored
+    assert "E-mail: wordt verstuurd" in stored
+
+    refused = client.post(
+        "/volgen/inbreng/contactgegevens",
+        data={"csrf_token": csrf_token(client, "/volgen/inbreng"), "website": ""},
+    )
+    assert refused.status_code == 400
+    assert "Zet een vinkje" in page(refused).select_one(".error-summary").get_text()
+    assert contact_ids(db) == {member.id}
+
+    removed = client.post(
+        "/volgen/inbreng/contactgegevens",
+        data={"csrf_token": csrf_token(client, "/volgen/inbreng"), "website": "", "confirm": "y"},
+    )
+    assert removed.status_code == 302
+    assert contact_ids(db) == set()
+    assert db.scalar(select(Notification.status)) == "cancelled"
+    after = page(client.get(removed.headers["Location"])).get_text()
+    assert "Uw contactgegevens zijn weggehaald" in after

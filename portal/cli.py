@@ -283,7 +283,11 @@ def retention_run(dry_run: bool):
 
     with session_for(current_app) as session:
         report = retention.run(
-            session, current_app.config["CONTACT_DAYS_AFTER_FEEDBACK"], dry_run=dry_run
+            session,
+            current_app.config["CONTACT_DAYS_AFTER_FEEDBACK"],
+            dry_run=dry_run,
+            crop_days=current_app.config["SCAN_CROP_DAYS"],
+            longest_days=current_app.config["CONTACT_RETENTION_DAYS"],
         )
         if not dry_run:
             session.commit()
@@ -292,7 +296,8 @@ def retention_run(dry_run: bool):
         f"Contact details {verb}: {report.total} "
         f"(past their date {report.removed['expired']}, "
         f"feedback sent {report.removed['feedback_sent']}, "
-        f"closed without a theme {report.removed['closed']})"
+        f"closed without a theme {report.removed['closed']}); "
+        f"handwriting cut from scans {verb}: {report.scan_crops}"
     )
 
 

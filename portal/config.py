@@ -71,6 +71,8 @@ def from_environment(environ: os._Environ | dict | None = None) -> dict:
         # Contact details go this many days after the feedback was sent, or after the
         # input was closed (`flask retention run`), whichever of the dates comes first.
         "CONTACT_DAYS_AFTER_FEEDBACK": int(env.get("CONTACT_DAYS_AFTER_FEEDBACK", "90")),
+        # Handwriting cut from scanned forms goes this many days after the form was keyed.
+        "SCAN_CROP_DAYS": int(env.get("SCAN_CROP_DAYS", "30")),
         # Where residents reach the portal: links in email and letters are built on it.
         "PUBLIC_URL": env.get("PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/"),
         # The outbox (`flask outbox send`) hands email to this SMTP server.

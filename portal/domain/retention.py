@@ -7,8 +7,11 @@ removed, by `flask retention run`, on the first of:
   when nothing is still waiting to be sent;
 - `days_after` days after the input was closed without a theme: hidden or a duplicate,
   and in no theme, so no feedback will come.
-A resident can remove them sooner with their receipt code (`remove_contact`). Running
-twice removes nothing more: what is gone is gone.
+A resident can remove them sooner with their receipt code (`remove_contact`).
+
+Handwriting cut from scanned paper forms is personal data too: it is removed
+`crop_days` after its form was keyed in, and from any upload older than the contact
+retention period, keyed or not. Running twice removes nothing more.
 """
 
 from collections import Counter
@@ -22,6 +25,10 @@ from portal.domain import audit
 from portal.models import (
     ContactDetails,
     Notification,
+    PaperForm,
+    ScanCrop,
+    ScanPage,
+    ScanUpload,
     Submission,
     Theme,
     theme_submission,
@@ -33,8 +40,9 @@ REASONS = ("expired", "feedback_sent", "closed")
 
 @dataclass(frozen=True)
 class RetentionReport:
-    removed: dict[str, int]  # per reason
+    removed: dict[str, int]  # contact details, per reason
     dry_run: bool
+    scan_crops: int = 0
 
     @property
     def total(self) -> int:
@@ -94,9 +102,15 @@ def _due(today: date, days_after: int):
 
 
 def run(
-    session: Session, days_after: int, today: date | None = None, *, dry_run: bool = False
+    session: Session,
+    days_after: int,
+    today: date | None = None,
+    *,
+    dry_run: bool = False,
+    crop_days: int = 30,
+    longest_days: int = 365,
 ) -> RetentionReport:
-    """Remove every contact detail that is due; the caller commits."""
+    """Remove every contact detail and handwriting crop that is due; the caller commits."""
     today = today or utcnow().date()
     removed: Counter = Counter()
     for reason, condition in _due(today, days_after):
@@ -112,12 +126,41 @@ def run(
         removed[reason] += len(ids)
         if not dry_run:
             _remove(session, ids)
-    report = RetentionReport({reason: removed[reason] for reason in REASONS}, dry_run)
-    if report.total and not dry_run:
+    crops = _due_crops(session, today, crop_days, longest_days)
+    if crops and not dry_run:
+        for start in range(0, len(crops), 500):
+            session.execute(delete(ScanCrop).where(ScanCrop.id.in_(crops[start : start + 500])))
+    report = RetentionReport(
+        {reason: removed[reason] for reason in REASONS}, dry_run, scan_crops=len(crops)
+    )
+    if (report.total or report.scan_crops) and not dry_run:
         audit.record_event(
-            session, None, "retention.run", "contact_details", None, after=report.removed
+            session,
+            None,
+            "retention.run",
+            "contact_details",
+            None,
+            after={**report.removed, "scan_crops": report.scan_crops},
         )
     return report
+
+
+def _due_crops(session: Session, today: date, crop_days: int, longest_days: int) -> list[int]:
+    keyed_before = datetime.combine(today - timedelta(days=crop_days), time(), UTC)
+    uploaded_before = datetime.combine(today - timedelta(days=longest_days), time(), UTC)
+    keyed_long_ago = (
+        select(PaperForm.code)
+        .where(PaperForm.code == ScanPage.form_code, PaperForm.keyed_at < keyed_before)
+        .exists()
+    )
+    return list(
+        session.scalars(
+            select(ScanCrop.id)
+            .join(ScanPage, ScanPage.id == ScanCrop.page_id)
+            .join(ScanUpload, ScanUpload.id == ScanPage.upload_id)
+            .where(or_(keyed_long_ago, ScanUpload.uploaded_at < uploaded_before))
+        )
+    )
 
 
 def _remove(session: Session, contact_ids: list[int]) -> None:

@@ -6,8 +6,17 @@ from datetime import date, timedelta
 from sqlalchemy import func, select, update
 
 from portal.db import session_for
-from portal.domain import retention
-from portal.models import AuditEvent, ContactDetails, Notification, utcnow
+from portal.domain import paper, retention
+from portal.models import (
+    AuditEvent,
+    ContactDetails,
+    Notification,
+    PaperForm,
+    ScanCrop,
+    ScanPage,
+    ScanUpload,
+    utcnow,
+)
 from tests.conftest import csrf_token, page
 from tests.cycle import contributor, reported_theme
 from tests.functional.test_report_back import look_up
@@ -68,6 +77,7 @@ def test_contact_details_go_after_their_date_after_feedback_and_after_closing(ap
         "expired": 1,
         "feedback_sent": 1,
         "closed": 1,
+        "scan_crops": 0,
     }
     assert run(app).total == 0, "running twice removes nothing more"
 
@@ -118,3 +128,41 @@ def test_the_resident_sees_what_is_stored_and_removes_their_contact_details(app,
     assert db.scalar(select(Notification.status)) == "cancelled"
     after = page(client.get(removed.headers["Location"])).get_text()
     assert "Uw contactgegevens zijn weggehaald" in after
+
+
+def test_handwriting_cut_from_scans_goes_after_its_form_was_keyed(app, db, writer):
+    batch = paper.create_batch(
+        writer, None, paper.BatchRequest("nl", "standard", 3, "Buurthuis", date(2026, 1, 5))
+    )
+    writer.commit()
+    keyed_long_ago, keyed_today, not_keyed = db.scalars(
+        select(PaperForm.code).where(PaperForm.batch_id == batch.id).order_by(PaperForm.number)
+    )
+    db.execute(
+        update(PaperForm)
+        .where(PaperForm.code == keyed_long_ago)
+        .values(keyed_at=utcnow() - timedelta(days=31))
+    )
+    db.execute(update(PaperForm).where(PaperForm.code == keyed_today).values(keyed_at=utcnow()))
+    recent = ScanUpload(filename="stapel.pdf", pages=3)
+    old = ScanUpload(filename="oud.pdf", pages=1, uploaded_at=utcnow() - timedelta(days=400))
+    db.add_all([recent, old])
+    db.commit()
+    for upload, codes in ((recent, (keyed_long_ago, keyed_today, not_keyed)), (old, (None,))):
+        for position, code in enumerate(codes, 1):
+            scanned = ScanPage(upload_id=upload.id, position=position, form_code=code,
+                               form_page=1, outcome="read")  # fmt: skip
+            db.add(scanned)
+            db.commit()
+            db.add(ScanCrop(page_id=scanned.id, field="text", png=b"\x89PNG"))
+    db.commit()
+
+    with session_for(app) as session:
+        report = retention.run(session, DAYS, crop_days=30, longest_days=365)
+        session.commit()
+
+    assert report.scan_crops == 2
+    kept = set(
+        db.scalars(select(ScanPage.form_code).join(ScanCrop, ScanCrop.page_id == ScanPage.id))
+    )
+    assert kept == {keyed_today, not_keyed}

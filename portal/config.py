@@ -83,6 +83,8 @@ def from_environment(environ: os._Environ | dict | None = None) -> dict:
         "SMTP_USERNAME": env.get("SMTP_USERNAME", ""),
         "SMTP_PASSWORD": env.get("SMTP_PASSWORD", ""),
         "SMTP_TIMEOUT": float(env.get("SMTP_TIMEOUT", "20")),
+        # Connections the sender uses side by side, each with its own share of the mail.
+        "OUTBOX_CONNECTIONS": int(env.get("OUTBOX_CONNECTIONS", "4")),
         # Rate limits: memory:// is per process; use redis://… when several processes serve.
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_SUBMIT": env.get("RATELIMIT_SUBMIT", "30 per hour;5 per minute"),

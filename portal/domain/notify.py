@@ -67,6 +67,19 @@ class SendReport:
     errors: list[str] = field(default_factory=list)
 
 
+def combined(reports: list[SendReport]) -> SendReport:
+    """One report for senders that ran side by side."""
+    return SendReport(
+        sent=sum(r.sent for r in reports),
+        retried=sum(r.retried for r in reports),
+        failed=sum(r.failed for r in reports),
+        cancelled=sum(r.cancelled for r in reports),
+        uncertain=sum(r.uncertain for r in reports),
+        stopped=next((r.stopped for r in reports if r.stopped), None),
+        errors=[error for r in reports for error in r.errors],
+    )
+
+
 def medium_for(channel: str, email: str | None, postal_address: str | None, has_contact: bool):
     """How a contributor hears back: email when they left an address, a letter when they
     took part on paper or through staff and a letter can reach them, otherwise only
@@ -114,9 +127,7 @@ def enqueue_for_theme(session: Session, theme: Theme, today: date | None = None)
         .where(theme_submission.c.theme_id == theme.id, Submission.kind != "evaluation")
     ).all()
     already = set(
-        session.scalars(
-            select(Notification.submission_id).where(Notification.theme_id == theme.id)
-        )
+        session.scalars(select(Notification.submission_id).where(Notification.theme_id == theme.id))
     )
     now = utcnow()
     new = []
@@ -158,20 +169,24 @@ def expire_claims(session: Session, now: datetime) -> int:
     return result.rowcount
 
 
-def _due_ids(session: Session, now: datetime, after_id: int, limit: int) -> list[int]:
-    return list(
-        session.scalars(
-            select(Notification.id)
-            .where(
-                Notification.medium == "email",
-                Notification.status == "pending",
-                Notification.next_attempt_at <= now,
-                Notification.id > after_id,
-            )
-            .order_by(Notification.id)
-            .limit(limit)
+def _due_ids(
+    session: Session, now: datetime, after_id: int, limit: int, shard: tuple[int, int] | None
+) -> list[int]:
+    query = (
+        select(Notification.id)
+        .where(
+            Notification.medium == "email",
+            Notification.status == "pending",
+            Notification.next_attempt_at <= now,
+            Notification.id > after_id,
         )
+        .order_by(Notification.id)
+        .limit(limit)
     )
+    if shard is not None:
+        index, count = shard
+        query = query.where(Notification.id % count == index)
+    return list(session.scalars(query))
 
 
 def _claim(session: Session, notification_id: int, now: datetime) -> bool:
@@ -186,9 +201,7 @@ def _claim(session: Session, notification_id: int, now: datetime) -> bool:
 
 
 def _finish(session: Session, notification_id: int, **values) -> None:
-    session.execute(
-        update(Notification).where(Notification.id == notification_id).values(**values)
-    )
+    session.execute(update(Notification).where(Notification.id == notification_id).values(**values))
     session.commit()
 
 
@@ -198,19 +211,28 @@ def send_due(
     *,
     limit: int | None = None,
     clock: Callable[[], datetime] = utcnow,
+    prefetch: Callable[[list[int]], None] | None = None,
+    shard: tuple[int, int] | None = None,
 ) -> SendReport:
     """Send the email that is due, oldest first, each message once.
 
     `deliver` hands one message to the mail server and raises NoRecipient,
     TemporaryFailure, PermanentFailure or ServerUnavailable. Commits as it goes, so what
-    was sent stays recorded as sent whatever happens next.
+    was sent stays recorded as sent whatever happens next. `prefetch` hears each batch of
+    notification ids before they are sent, to load what composing them needs at once.
+    With `shard` (index, count) this sender takes only the ids that are `index` modulo
+    `count`, so that several senders side by side do not compete for the same messages
+    (the claim would keep them apart anyway).
     """
     report = SendReport(uncertain=expire_claims(session, clock()))
     last_id, handled = 0, 0
     while limit is None or handled < limit:
-        batch = _due_ids(session, clock(), last_id, 200 if limit is None else limit - handled)
+        size = 200 if limit is None else limit - handled
+        batch = _due_ids(session, clock(), last_id, size, shard)
         if not batch:
             break
+        if prefetch is not None:
+            prefetch(batch)
         for notification_id in batch:
             last_id = notification_id
             if not _claim(session, notification_id, clock()):

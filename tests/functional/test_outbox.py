@@ -89,7 +89,7 @@ def test_the_sender_delivers_in_the_contributors_language(app, db, mail):
 
     report = send_outbox(app)
 
-    assert (report.sent, report.failed, report.stopped) == (2, 0, None)
+    assert (report.sent, report.failed, report.stopped) == (2, 0, None), report.errors
     messages = {m["To"]: m for m in received(mail)}
     assert set(messages) == {"anna@example.org", "samira@example.org"}
     anna = messages["anna@example.org"]

@@ -297,7 +297,9 @@ def retention_run(dry_run: bool):
         f"(past their date {report.removed['expired']}, "
         f"feedback sent {report.removed['feedback_sent']}, "
         f"closed without a theme {report.removed['closed']}); "
-        f"handwriting cut from scans {verb}: {report.scan_crops}"
+        f"handwriting cut from scans {verb}: {report.scan_crops}; "
+        f"typed versions of double-keyed forms {verb}: {report.keyings}; "
+        f"drafts nobody sent {verb}: {report.drafts}"
     )
 
 

@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 ENVIRONMENTS = ("development", "test", "production")
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
 INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
 
 
@@ -56,6 +57,15 @@ def from_environment(environ: os._Environ | dict | None = None) -> dict:
     if not secret_key:
         secret_key = _development_secret()
 
+    smtp_host = env.get("SMTP_HOST", "localhost")
+    smtp_security = _choice(env, "SMTP_SECURITY", ("none", "starttls", "tls"), "none")
+    if production and smtp_security == "none" and smtp_host not in LOCAL_HOSTS:
+        # Email to residents carries their receipt code and feedback: not in the clear
+        # over a network. A relay on the machine itself may take it unencrypted.
+        raise ConfigurationError(
+            "SMTP_SECURITY must be starttls or tls for a mail server on another machine"
+        )
+
     secure_cookie = _bool(env.get("SESSION_COOKIE_SECURE"), production)
     database_url = env.get("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'meedoen.db'}"
 
@@ -77,9 +87,9 @@ def from_environment(environ: os._Environ | dict | None = None) -> dict:
         "PUBLIC_URL": env.get("PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/"),
         # The outbox (`flask outbox send`) hands email to this SMTP server.
         "MAIL_FROM": env.get("MAIL_FROM", "meedoen@rijnwaarde.example"),
-        "SMTP_HOST": env.get("SMTP_HOST", "localhost"),
+        "SMTP_HOST": smtp_host,
         "SMTP_PORT": int(env.get("SMTP_PORT", "25")),
-        "SMTP_SECURITY": _choice(env, "SMTP_SECURITY", ("none", "starttls", "tls"), "none"),
+        "SMTP_SECURITY": smtp_security,
         "SMTP_USERNAME": env.get("SMTP_USERNAME", ""),
         "SMTP_PASSWORD": env.get("SMTP_PASSWORD", ""),
         "SMTP_TIMEOUT": float(env.get("SMTP_TIMEOUT", "20")),

@@ -97,14 +97,17 @@ def summary(session: Session, theme_ids: list[int] | None = None) -> dict[int, C
     return found
 
 
-def comments(session: Session, theme: Theme, limit: int = 50) -> list[Submission]:
+def comments(
+    session: Session, theme: Theme, limit: int = 50, published_only: bool = False
+) -> list[Submission]:
     """Contributors' comments on what was done, newest first."""
-    return list(
-        session.scalars(
-            select(Submission)
-            .join(theme_submission, theme_submission.c.submission_id == Submission.id)
-            .where(theme_submission.c.theme_id == theme.id, Submission.kind == "evaluation")
-            .order_by(Submission.created_at.desc(), Submission.id.desc())
-            .limit(limit)
-        )
+    query = (
+        select(Submission)
+        .join(theme_submission, theme_submission.c.submission_id == Submission.id)
+        .where(theme_submission.c.theme_id == theme.id, Submission.kind == "evaluation")
+        .order_by(Submission.created_at.desc(), Submission.id.desc())
+        .limit(limit)
     )
+    if published_only:
+        query = query.where(Submission.status == "published")
+    return list(session.scalars(query))

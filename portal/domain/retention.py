@@ -9,23 +9,27 @@ removed, by `flask retention run`, on the first of:
   and in no theme, so no feedback will come.
 A resident can remove them sooner with their receipt code (`remove_contact`).
 
-Handwriting cut from scanned paper forms is personal data too: it is removed
-`crop_days` after its form was keyed in, and from any upload older than the contact
-retention period, keyed or not. Running twice removes nothing more.
+Handwriting cut from scanned paper forms, and the two typed versions of a double-keyed
+form (which may hold an address written on it), are personal data too: they are removed
+`crop_days` after the form was keyed in; crops also from any upload older than the
+contact retention period, keyed or not. Drafts nobody sent go after a day. Running twice
+removes nothing more.
 """
 
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import and_, delete, exists, or_, select, update
+from sqlalchemy import and_, delete, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from portal.domain import audit
+from portal.domain import audit, drafts
 from portal.models import (
     ContactDetails,
+    Draft,
     Notification,
     PaperForm,
+    PaperKeying,
     ScanCrop,
     ScanPage,
     ScanUpload,
@@ -43,6 +47,8 @@ class RetentionReport:
     removed: dict[str, int]  # contact details, per reason
     dry_run: bool
     scan_crops: int = 0
+    keyings: int = 0  # the typed versions of double-keyed forms
+    drafts: int = 0
 
     @property
     def total(self) -> int:
@@ -127,22 +133,47 @@ def run(
         if not dry_run:
             _remove(session, ids)
     crops = _due_crops(session, today, crop_days, longest_days)
-    if crops and not dry_run:
-        for start in range(0, len(crops), 500):
-            session.execute(delete(ScanCrop).where(ScanCrop.id.in_(crops[start : start + 500])))
-    report = RetentionReport(
-        {reason: removed[reason] for reason in REASONS}, dry_run, scan_crops=len(crops)
+    keyed_before = datetime.combine(today - timedelta(days=crop_days), time(), UTC)
+    keyings = (
+        select(PaperKeying.form_code)
+        .join(PaperForm, PaperForm.code == PaperKeying.form_code)
+        .where(PaperForm.keyed_at < keyed_before)
     )
-    if (report.total or report.scan_crops) and not dry_run:
+    report = RetentionReport(
+        {reason: removed[reason] for reason in REASONS},
+        dry_run,
+        scan_crops=len(crops),
+        keyings=session.scalar(select(func.count()).select_from(keyings.subquery())),
+        drafts=session.scalar(
+            select(func.count()).select_from(Draft).where(Draft.updated_at < drafts_before(today))
+        ),
+    )
+    if dry_run:
+        return report
+    for start in range(0, len(crops), 500):
+        session.execute(delete(ScanCrop).where(ScanCrop.id.in_(crops[start : start + 500])))
+    session.execute(delete(PaperKeying).where(PaperKeying.form_code.in_(keyings)))
+    session.execute(delete(Draft).where(Draft.updated_at < drafts_before(today)))
+    if report.total or report.scan_crops or report.keyings or report.drafts:
         audit.record_event(
             session,
             None,
             "retention.run",
             "contact_details",
             None,
-            after={**report.removed, "scan_crops": report.scan_crops},
+            after={
+                **report.removed,
+                "scan_crops": report.scan_crops,
+                "keyings": report.keyings,
+                "drafts": report.drafts,
+            },
         )
     return report
+
+
+def drafts_before(today: date) -> datetime:
+    """Drafts untouched since before yesterday's start are certainly past their day."""
+    return datetime.combine(today, time(), UTC) - drafts.LIFETIME
 
 
 def _due_crops(session: Session, today: date, crop_days: int, longest_days: int) -> list[int]:
@@ -172,7 +203,13 @@ def _remove(session: Session, contact_ids: list[int]) -> None:
 
 
 def _cancel_waiting(session: Session, submission_ids) -> None:
-    """Messages not yet sent cannot go any more: say why instead of failing later."""
+    """Messages not yet sent cannot go any more: say why instead of failing later. A mail
+    server's error may quote the address: those go too."""
+    session.execute(
+        update(Notification)
+        .where(Notification.submission_id.in_(submission_ids), Notification.status != "pending")
+        .values(last_error=None)
+    )
     session.execute(
         update(Notification)
         .where(Notification.submission_id.in_(submission_ids), Notification.status == "pending")

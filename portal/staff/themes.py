@@ -54,6 +54,14 @@ def create_theme():
     return redirect(url_for(".theme", theme_id=theme.id))
 
 
+def _members(theme: Theme) -> list[Submission]:
+    """Moderators see all of a theme's input; read-only roles what is published, as hidden
+    input may hold personal data."""
+    if may(current_user, "moderate"):
+        return list(theme.submissions)
+    return [item for item in theme.submissions if item.status == "published"]
+
+
 def _member_options(theme: Theme):
     return options((item.id, item.text[:80]) for item in theme.submissions)
 
@@ -111,11 +119,14 @@ def render_theme(db, theme: Theme, status: int = 200, **forms):
             language_codes=list(LANGUAGES),
             notifications=notify.counts(db, theme.id),
             evaluation=evaluations.summary(db, [theme.id]).get(theme.id),
-            evaluation_comments=evaluations.comments(db, theme, limit=10),
+            evaluation_comments=evaluations.comments(
+                db, theme, limit=10, published_only=not may(current_user, "moderate")
+            ),
             action_forms=action_forms,
             action_form=forms.get("action_form")
             or ThemeActionForm(formdata=None, prefix="action", decided_on=date.today().isoformat()),
             can_moderate=may(current_user, "moderate"),
+            members=_members(theme),
             events=audit.events_for(db, "theme", theme.id) if may(current_user, "moderate") else [],
         ),
         status,

@@ -240,3 +240,15 @@ def test_the_staff_theme_page_shows_who_heard_and_the_answers(app, db, staff, cl
     }
     heard = tables["Berichten aan wie meedeed, per manier"].get_text(" ", strip=True)
     assert "E-mail Wacht 3" in heard
+
+
+def test_read_only_roles_see_only_published_input_on_a_theme(app, db, staff):
+    shown = contributor(db, "Gepubliceerd verhaal.", status="published")
+    hidden = contributor(
+        db, "Mijn buurman Jan de Vries op nummer 4.", status="hidden", hidden_reason="personal_data"
+    )
+    theme_id = reported_theme(app, [shown, hidden])
+    policy = staff("policy").get(f"/medewerkers/themas/{theme_id}").text
+    assert "Gepubliceerd verhaal." in policy and "Jan de Vries" not in policy
+    moderator = staff("moderator").get(f"/medewerkers/themas/{theme_id}").text
+    assert "Jan de Vries" in moderator

@@ -10,6 +10,8 @@ from portal.domain import paper, retention
 from portal.models import (
     AuditEvent,
     ContactDetails,
+    Draft,
+    PaperKeying,
     Notification,
     PaperForm,
     ScanCrop,
@@ -78,6 +80,8 @@ def test_contact_details_go_after_their_date_after_feedback_and_after_closing(ap
         "feedback_sent": 1,
         "closed": 1,
         "scan_crops": 0,
+        "keyings": 0,
+        "drafts": 0,
     }
     assert run(app).total == 0, "running twice removes nothing more"
 
@@ -166,3 +170,41 @@ def test_handwriting_cut_from_scans_goes_after_its_form_was_keyed(app, db, write
         db.scalars(select(ScanPage.form_code).join(ScanCrop, ScanCrop.page_id == ScanPage.id))
     )
     assert kept == {keyed_today, not_keyed}
+
+
+def test_drafts_nobody_sent_and_typed_versions_of_keyed_forms_go_too(app, db, writer):
+    db.add_all(
+        [
+            Draft(token="old", data="{}", updated_at=utcnow() - timedelta(days=3)),
+            Draft(token="today", data="{}", updated_at=utcnow()),
+        ]
+    )
+    batch = paper.create_batch(
+        writer,
+        None,
+        paper.BatchRequest("nl", "standard", 2, "Buurthuis", date(2026, 1, 5), double_keying=True),
+    )
+    writer.commit()
+    keyed, waiting = db.scalars(
+        select(PaperForm.code).where(PaperForm.batch_id == batch.id).order_by(PaperForm.number)
+    )
+    db.execute(
+        update(PaperForm)
+        .where(PaperForm.code == keyed)
+        .values(keyed_at=utcnow() - timedelta(days=31))
+    )
+    answers = {"text": "Mijn adres is Dorpsstraat 1", "email": "anna@example.org"}
+    db.add_all(
+        [
+            PaperKeying(form_code=keyed, round=1, answers=answers),
+            PaperKeying(form_code=keyed, round=2, answers=answers),
+            PaperKeying(form_code=waiting, round=1, answers=answers),  # its second still to come
+        ]
+    )
+    db.commit()
+
+    report = run(app)
+
+    assert (report.drafts, report.keyings) == (1, 2)
+    assert set(db.scalars(select(Draft.token))) == {"today"}
+    assert set(db.scalars(select(PaperKeying.form_code))) == {waiting}

@@ -28,3 +28,17 @@ def test_sqlite_is_the_default_and_database_url_overrides_it():
     assert from_environment({})["DATABASE_URL"].startswith("sqlite:///")
     url = "postgresql+psycopg://portal@db/portal"
     assert from_environment({"DATABASE_URL": url})["DATABASE_URL"] == url
+
+
+def test_production_refuses_unencrypted_mail_to_another_machine():
+    production = {"PORTAL_ENV": "production", "SECRET_KEY": "s" * 40}
+    with pytest.raises(ConfigurationError, match="SMTP_SECURITY"):
+        from_environment({**production, "SMTP_HOST": "mail.rijnwaarde.nl"})
+    with pytest.raises(ConfigurationError, match="SMTP_SECURITY"):
+        from_environment({**production, "SMTP_SECURITY": "sometimes"})
+    relay = from_environment(production)  # a relay on the machine itself: localhost
+    assert relay["SMTP_SECURITY"] == "none"
+    remote = from_environment(
+        {**production, "SMTP_HOST": "mail.rijnwaarde.nl", "SMTP_SECURITY": "STARTTLS"}
+    )
+    assert remote["SMTP_SECURITY"] == "starttls"

@@ -2,6 +2,7 @@
 
 from flask import current_app, redirect, render_template, request, url_for
 
+from portal import privacy_register
 from portal.caching import shared_page
 from portal.http import local_path
 from portal.i18n import remember_choice
@@ -26,8 +27,17 @@ def accessibility():
 @shared_page
 def privacy():
     return render_template(
-        "residents/privacy.html",
-        retention_days=current_app.config["CONTACT_RETENTION_DAYS"],
+        "residents/privacy.html", **privacy_register.statement_values(current_app.config)
+    )
+
+
+@bp.get("/privacy/verwerkingsregister")
+@shared_page
+def register():
+    """The register of processing activities (AVG article 30), with the live settings."""
+    return render_template(
+        "residents/register.html",
+        activities=privacy_register.shown(current_app.config),
         privacy_contact=current_app.config["PRIVACY_CONTACT"],
     )
 

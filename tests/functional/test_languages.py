@@ -5,7 +5,15 @@ import pytest
 from portal.languages import LANGUAGES
 from tests.conftest import describe, page
 
-PAGES = ("/", "/meedoen/obstakel", "/meedoen/idee", "/volgen", "/toegankelijkheid", "/privacy")
+PAGES = (
+    "/",
+    "/meedoen/obstakel",
+    "/meedoen/idee",
+    "/volgen",
+    "/toegankelijkheid",
+    "/privacy",
+    "/privacy/verwerkingsregister",
+)
 
 
 @pytest.mark.parametrize("code", list(LANGUAGES))

@@ -5,7 +5,7 @@ from pathlib import Path
 from flask import Flask, current_app
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from portal import caching, cli, db, errors, i18n, security
+from portal import api, caching, cli, db, errors, i18n, security
 from portal.config import from_environment
 from portal.extensions import babel, csrf, limiter
 from portal.http import Request
@@ -46,6 +46,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.register_blueprint(residents)
     app.register_blueprint(staff)
+    api.init_app(app)
     access.init_app(app)
     app.context_processor(_site_context)
     return app

@@ -136,6 +136,7 @@ class Composer:
     def __init__(self, app: Flask, session):
         self.app, self.session = app, session
         self.written: dict[tuple[int, str], dict] = {}
+        self.loaded: list = []
         self.dates: dict[tuple[str, object], str] = {}
         self.sender = app.config["MAIL_FROM"]
         self.domain = self.sender.rpartition("@")[2] or "localhost"
@@ -183,23 +184,21 @@ class Composer:
 
     def prefetch(self, notification_ids: list[int]) -> None:
         """Load the notifications, their submissions and contact details in two queries,
-        instead of three per message."""
-        list(
-            self.session.scalars(
+        instead of three per message. Kept referenced until the next batch: the session
+        only holds loaded rows weakly."""
+        submissions = select(Notification.submission_id).where(
+            Notification.id.in_(notification_ids)
+        )
+        self.loaded = [
+            *self.session.scalars(
                 select(Submission)
                 .options(selectinload(Submission.contact))
-                .where(
-                    Submission.id.in_(
-                        select(Notification.submission_id).where(
-                            Notification.id.in_(notification_ids)
-                        )
-                    )
-                )
-            )
-        )
-        list(
-            self.session.scalars(select(Notification).where(Notification.id.in_(notification_ids)))
-        )
+                .where(Submission.id.in_(submissions))
+            ),
+            *self.session.scalars(
+                select(Notification).where(Notification.id.in_(notification_ids))
+            ),
+        ]
 
     def compose(self, notification: Notification) -> Outgoing:
         submission = self.session.get(Submission, notification.submission_id)

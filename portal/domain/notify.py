@@ -37,6 +37,7 @@ MAX_ATTEMPTS = 8  # with the delays below: about 4 hours of trying before giving
 FIRST_DELAY = timedelta(minutes=2)
 LONGEST_DELAY = timedelta(hours=2)
 LEASE = timedelta(minutes=15)  # a claim older than this belongs to a sender that stopped
+GROUP = 20  # messages claimed, and their outcomes recorded, in one transaction
 ERROR_LENGTH = 500
 
 
@@ -112,6 +113,7 @@ def enqueue_for_theme(session: Session, theme: Theme, today: date | None = None)
             Submission.id,
             Submission.language,
             Submission.channel,
+            Submission.contact_withdrawn_at,
             ContactDetails.id.label("contact_id"),
             ContactDetails.email,
             ContactDetails.postal_address,
@@ -133,7 +135,7 @@ def enqueue_for_theme(session: Session, theme: Theme, today: date | None = None)
     new = []
     for row in rows:
         medium = medium_for(row.channel, row.email, row.postal_address, row.contact_id is not None)
-        if medium is not None and row.id not in already:
+        if medium is not None and row.id not in already and row.contact_withdrawn_at is None:
             new.append(
                 {
                     "submission_id": row.id,
@@ -189,19 +191,27 @@ def _due_ids(
     return list(session.scalars(query))
 
 
-def _claim(session: Session, notification_id: int, now: datetime) -> bool:
-    """Take the message for this sender; False when another sender was first."""
-    result = session.execute(
+def _claim(session: Session, ids: list[int], now: datetime) -> list[int]:
+    """Take these messages for this sender, in one transaction; returns the ids it got
+    (another sender may have been first for some)."""
+    claimed = session.scalars(
         update(Notification)
-        .where(Notification.id == notification_id, Notification.status == "pending")
+        .where(Notification.id.in_(ids), Notification.status == "pending")
         .values(status="sending", claimed_at=now)
-    )
+        .returning(Notification.id)
+    ).all()
     session.commit()
-    return result.rowcount == 1
+    return sorted(claimed)
 
 
-def _finish(session: Session, notification_id: int, **values) -> None:
-    session.execute(update(Notification).where(Notification.id == notification_id).values(**values))
+def _record(session: Session, outcomes: list[tuple[int, dict]]) -> None:
+    """What became of a group of claimed messages, in one transaction."""
+    if outcomes:
+        # SQLAlchemy's bulk UPDATE by primary key: one statement per shape of outcome.
+        session.execute(
+            update(Notification),
+            [{"id": notification_id, **values} for notification_id, values in outcomes],
+        )
     session.commit()
 
 
@@ -217,12 +227,14 @@ def send_due(
     """Send the email that is due, oldest first, each message once.
 
     `deliver` hands one message to the mail server and raises NoRecipient,
-    TemporaryFailure, PermanentFailure or ServerUnavailable. Commits as it goes, so what
-    was sent stays recorded as sent whatever happens next. `prefetch` hears each batch of
-    notification ids before they are sent, to load what composing them needs at once.
-    With `shard` (index, count) this sender takes only the ids that are `index` modulo
-    `count`, so that several senders side by side do not compete for the same messages
-    (the claim would keep them apart anyway).
+    TemporaryFailure, PermanentFailure or ServerUnavailable. Messages are claimed in
+    groups of GROUP, and what became of them is recorded after each group: a sender that
+    dies in the middle leaves at most one group "sending", which the lease turns into
+    "uncertain" (never sent twice; an operator requeues them after checking the mail
+    server's log). `prefetch` hears each batch of notification ids before they are sent,
+    to load what composing them needs at once. With `shard` (index, count) this sender
+    takes only the ids that are `index` modulo `count`, so that several senders side by
+    side do not compete for the same messages (the claim would keep them apart anyway).
     """
     report = SendReport(uncertain=expire_claims(session, clock()))
     last_id, handled = 0, 0
@@ -231,67 +243,58 @@ def send_due(
         batch = _due_ids(session, clock(), last_id, size, shard)
         if not batch:
             break
+        last_id = batch[-1]
         if prefetch is not None:
             prefetch(batch)
-        for notification_id in batch:
-            last_id = notification_id
-            if not _claim(session, notification_id, clock()):
-                continue
-            handled += 1
-            if not _send_one(session, notification_id, deliver, report, clock):
+        for start in range(0, len(batch), GROUP):
+            claimed = _claim(session, batch[start : start + GROUP], clock())
+            outcomes, stopped = _send_group(session, claimed, deliver, report, clock)
+            _record(session, outcomes)
+            handled += len(claimed)
+            if stopped:
                 return report
-            if limit is not None and handled >= limit:
-                break
     return report
 
 
-def _send_one(session, notification_id, deliver, report: SendReport, clock) -> bool:
-    """One claimed message; False when the run must stop."""
-    notification = session.get(Notification, notification_id)
-    try:
-        deliver(notification)
-    except NoRecipient:
-        _finish(session, notification_id, status="cancelled", last_error="no contact details")
-        report.cancelled += 1
-    except PermanentFailure as error:
-        _finish(session, notification_id, status="failed", last_error=_said(error))
-        report.failed += 1
-        report.errors.append(_said(error))
-    except TemporaryFailure as error:
-        attempts = notification.attempts + 1
-        if attempts >= MAX_ATTEMPTS:
-            _finish(
-                session,
-                notification_id,
-                status="failed",
-                attempts=attempts,
-                last_error=_said(error),
-            )
-            report.failed += 1
+def _send_group(session, claimed: list[int], deliver, report: SendReport, clock):
+    """Hand each claimed message over; returns (outcomes, whether the run must stop)."""
+    outcomes = []
+    for position, notification_id in enumerate(claimed):
+        notification = session.get(Notification, notification_id)
+        try:
+            deliver(notification)
+        except ServerUnavailable as error:
+            # Not these messages' fault: they go back as they were, and the run stops;
+            # the next run (the timer) tries again.
+            back = {"status": "pending", "claimed_at": None, "last_error": _said(error)}
+            outcomes += [(later, back) for later in claimed[position:]]
+            report.stopped = _said(error)
+            return outcomes, True
+        except (NoRecipient, PermanentFailure, TemporaryFailure) as error:
+            outcomes.append((notification_id, _failed(notification, error, report, clock)))
         else:
-            _finish(
-                session,
-                notification_id,
-                status="pending",
-                attempts=attempts,
-                next_attempt_at=clock() + backoff(attempts),
-                claimed_at=None,
-                last_error=_said(error),
-            )
-            report.retried += 1
-        report.errors.append(_said(error))
-    except ServerUnavailable as error:
-        # Not this message's fault: it goes back as it was, and the run stops; the next
-        # run (the timer) tries again.
-        _finish(
-            session, notification_id, status="pending", claimed_at=None, last_error=_said(error)
-        )
-        report.stopped = _said(error)
-        return False
-    else:
-        _finish(session, notification_id, status="sent", sent_at=clock(), last_error=None)
-        report.sent += 1
-    return True
+            outcomes.append((notification_id, {"status": "sent", "sent_at": clock()}))
+            report.sent += 1
+    return outcomes, False
+
+
+def _failed(notification: Notification, error: Exception, report: SendReport, clock) -> dict:
+    if isinstance(error, NoRecipient):
+        report.cancelled += 1
+        return {"status": "cancelled", "last_error": "no contact details"}
+    report.errors.append(_said(error))
+    attempts = notification.attempts + (0 if isinstance(error, PermanentFailure) else 1)
+    if isinstance(error, PermanentFailure) or attempts >= MAX_ATTEMPTS:
+        report.failed += 1
+        return {"status": "failed", "attempts": attempts, "last_error": _said(error)}
+    report.retried += 1
+    return {
+        "status": "pending",
+        "attempts": attempts,
+        "next_attempt_at": clock() + backoff(attempts),
+        "claimed_at": None,
+        "last_error": _said(error),
+    }
 
 
 def _said(error: Exception) -> str:

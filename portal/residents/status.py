@@ -87,6 +87,13 @@ def _looked_up():
     return submissions.find_by_code(get_session(), code) if code else None
 
 
+def _code_again():
+    """The session ended (a closed browser, or a day later): the code is needed again."""
+    form = LookupForm(formdata=None)
+    form.code.errors = [_l("Vul uw volgcode opnieuw in. Daarna kunt u verder.")]
+    return render_template("residents/lookup.html", form=form), 400
+
+
 def _evaluation_form(db, theme, submission, formdata=None) -> EvaluationForm:
     """The question "does it help?" for one theme; several can be on the status page."""
     prefix = f"theme-{theme.id}"
@@ -157,10 +164,7 @@ def evaluate_from_status(theme_id: int):
     db = get_session()
     submission = _looked_up()
     if submission is None:
-        # The session ended (a closed browser, or a day later): the code is needed again.
-        form = LookupForm(formdata=None)
-        form.code.errors = [_l("Vul uw volgcode opnieuw in. Daarna kunt u uw antwoord geven.")]
-        return render_template("residents/lookup.html", form=form), 400
+        return _code_again()
     theme = next((t for t in evaluations.open_themes(db, submission) if t.id == theme_id), None)
     if theme is None:
         abort(404)
@@ -179,9 +183,7 @@ def remove_contact():
     submission = _looked_up()
     form = RemoveContactForm()
     if submission is None:
-        lookup_form = LookupForm(formdata=None)
-        lookup_form.code.errors = [_l("Vul uw volgcode opnieuw in. Daarna kunt u verder.")]
-        return render_template("residents/lookup.html", form=lookup_form), 400
+        return _code_again()
     if not form.validate_on_submit():
         return _render_status(submission, status=400, remove_form=form)
     retention.remove_contact(db, submission)

@@ -6,7 +6,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from portal.domain import accounts, actions, moderation, submissions, themes
+from portal.domain import accounts, actions, moderation, profiles, submissions, themes
 from portal.domain.actions import ActionRequest
 from portal.domain.submissions import Answers
 from portal.models import STAGES, LifeDomain, Neighbourhood, StaffUser, Submission, Theme
@@ -46,6 +46,17 @@ NEIGHBOURHOODS = (
     "Veldhoven-Noord",
     "Zuiderpark",
 )
+# How many people live in each wijk (a gemeente of about 62,000), for reach per 1,000.
+INHABITANTS = {
+    "Centrum": 9850,
+    "Havenkwartier": 4320,
+    "De Meent": 11240,
+    "Molenwijk": 7615,
+    "Rijnoever": 6080,
+    "Schildersbuurt": 8930,
+    "Veldhoven-Noord": 5470,
+    "Zuiderpark": 9125,
+}
 
 # (kind, life domain slug, wijk, height, language, text)
 SUBMISSIONS = (
@@ -133,9 +144,12 @@ def load(session: Session, staff_password: str | None = None) -> dict[str, int]:
     existing = set(session.scalars(select(Neighbourhood.name)))
     for position, name in enumerate(NEIGHBOURHOODS, start=1):
         if name not in existing:
-            session.add(Neighbourhood(name=name, position=position))
+            session.add(
+                Neighbourhood(name=name, position=position, inhabitants=INHABITANTS.get(name))
+            )
             added["neighbourhoods"] += 1
     session.flush()
+    added["profile_questions"] = _load_profile_questions(session)
 
     if session.scalar(select(func.count()).select_from(Submission)):
         return added
@@ -200,3 +214,52 @@ def _load_staff(session: Session, password: str) -> int:
             accounts.add_user(session, email, role, password)
             added += 1
     return added
+
+
+# Two questions of "over mij" as a gemeente might ask them: (Dutch question, translations,
+# Dutch answers, answers per language).
+PROFILE_QUESTIONS = (
+    (
+        "Heeft u een beperking of chronische ziekte?",
+        {"en": "Do you have a disability or a chronic illness?"},
+        ("Ja", "Nee", "Zeg ik liever niet"),
+        {"en": ("Yes", "No", "I prefer not to say")},
+    ),
+    (
+        "Welke taal spreekt u thuis het meest?",
+        {"en": "Which language do you speak most at home?"},
+        (
+            "Nederlands",
+            "Arabisch",
+            "Turks",
+            "Pools",
+            "Oekraïens",
+            "Een andere taal",
+            "Zeg ik liever niet",
+        ),
+        {
+            "en": (
+                "Dutch",
+                "Arabic",
+                "Turkish",
+                "Polish",
+                "Ukrainian",
+                "Another language",
+                "I prefer not to say",
+            )
+        },
+    ),
+)
+
+
+def _load_profile_questions(session: Session) -> int:
+    """The demo's own "over mij" questions, when the gemeente has none yet."""
+    if profiles.questions(session):
+        return 0
+    for text, translations, options, option_translations in PROFILE_QUESTIONS:
+        profiles.add_question(
+            session,
+            None,
+            profiles.QuestionText(text, translations, options, option_translations),
+        )
+    return len(PROFILE_QUESTIONS)

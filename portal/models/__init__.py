@@ -38,6 +38,15 @@ from portal.models.participation import (
     Neighbourhood,
     Submission,
 )
+from portal.models.profiles import (
+    AGE_BANDS,
+    OPTION_MAX_LENGTH,
+    QUESTION_MAX_LENGTH,
+    Profile,
+    ProfileAnswer,
+    ProfileOption,
+    ProfileQuestion,
+)
 from portal.models.scans import SCAN_AREAS, SCAN_OUTCOMES, ScanCrop, ScanPage, ScanUpload
 from portal.models.staff import ROLES, AuditEvent, LoginThrottle, StaffSession, StaffUser
 from portal.models.themes import (
@@ -54,6 +63,13 @@ from portal.models.themes import (
 )
 
 __all__ = [
+    "AGE_BANDS",
+    "OPTION_MAX_LENGTH",
+    "QUESTION_MAX_LENGTH",
+    "Profile",
+    "ProfileAnswer",
+    "ProfileOption",
+    "ProfileQuestion",
     "EVALUATION_ANSWERS",
     "FEEDBACK_MAX_LENGTH",
     "MEDIA",

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("residents", __name__)
 
-from portal.residents import feedback, pages, paper_form, status, submit, themes  # noqa: E402,F401  (routes register on bp)
+from portal.residents import about_me, feedback, pages, paper_form, status, submit, themes  # noqa: E402,F401  (routes register on bp)

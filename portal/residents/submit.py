@@ -18,6 +18,8 @@ KIND_SLUGS = {"obstakel": "obstacle", "idee": "idea"}
 SLUG_FOR_KIND = {kind: slug for slug, kind in KIND_SLUGS.items()}
 DRAFT_KEY = "draft"
 RECEIPT_KEY = "receipt"
+# The receipt code of the submission that "over mij" was last given for (portal.residents.about_me).
+ABOUT_ME_KEY = "about_me"
 
 
 def _draft_token(create: bool = False) -> str | None:
@@ -156,6 +158,7 @@ def receipt():
         code=receipts.display(code),
         submission=submission,
         has_contact=submission.contact is not None,
+        about_me_open=session.get(ABOUT_ME_KEY) != code,
     )
 
 

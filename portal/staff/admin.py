@@ -5,7 +5,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from portal.db import get_session
-from portal.domain import accounts, places
+from portal.domain import accounts, places, reach
 from portal.i18n import gettext
 from portal.i18n import lazy_gettext as _l
 from portal.languages import DEFAULT_LANGUAGE, LANGUAGES
@@ -15,7 +15,7 @@ from portal.staff.access import acting_user, allow
 from portal.staff.forms import (
     ACCOUNT_ERRORS,
     LifeDomainForm,
-    NameForm,
+    NeighbourhoodForm,
     RoleForm,
     UserForm,
     with_language_fields,
@@ -150,10 +150,16 @@ def admin_neighbourhoods(form=None, status=200, edit_forms=None):
         render_template(
             "staff/admin_neighbourhoods.html",
             rows=rows,
-            form=form or NameForm(formdata=None),
+            form=form or NeighbourhoodForm(formdata=None),
             edit_forms={
                 row.id: edit_forms.get(row.id)
-                or NameForm(formdata=None, name=row.name, active=row.active, prefix=f"w{row.id}")
+                or NeighbourhoodForm(
+                    formdata=None,
+                    name=row.name,
+                    active=row.active,
+                    inhabitants="" if row.inhabitants is None else str(row.inhabitants),
+                    prefix=f"w{row.id}",
+                )
                 for row in rows
             },
         ),
@@ -165,10 +171,11 @@ def admin_neighbourhoods(form=None, status=200, edit_forms=None):
 @allow("administer")
 def add_neighbourhood():
     db = get_session()
-    form = NameForm()
+    form = NeighbourhoodForm()
     if form.validate_on_submit():
         try:
-            places.add_neighbourhood(db, acting_user(), form.name.data)
+            row = places.add_neighbourhood(db, acting_user(), form.name.data)
+            reach.set_inhabitants(db, acting_user(), row, form.inhabitants_count)
         except places.PlaceError as error:
             form.name.errors = [PLACE_ERRORS[error.code]]
         else:
@@ -183,10 +190,11 @@ def add_neighbourhood():
 def update_neighbourhood(row_id: int):
     db = get_session()
     row = db.get(Neighbourhood, row_id) or abort(404)
-    form = NameForm(prefix=f"w{row.id}")
+    form = NeighbourhoodForm(prefix=f"w{row.id}")
     if form.validate_on_submit():
         try:
             places.update_neighbourhood(db, acting_user(), row, form.name.data, form.active.data)
+            reach.set_inhabitants(db, acting_user(), row, form.inhabitants_count)
         except places.PlaceError as error:
             form.name.errors = [PLACE_ERRORS[error.code]]
         else:

@@ -1,8 +1,11 @@
 """The staff forms. Messages are plain and translated, like the residents' ones."""
 
-from wtforms import BooleanField, PasswordField, StringField
-from wtforms.validators import DataRequired, Length
+import re
 
+from wtforms import BooleanField, PasswordField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, ValidationError
+
+from portal.domain.reach import INHABITANTS_MAX
 from portal.forms import BaseForm, OfferedSelectField, options
 from portal.i18n import lazy_gettext as _l
 from portal.models import ROLES
@@ -117,3 +120,109 @@ def with_language_fields(form_class, languages):
             ),
         )
     return Form
+
+
+# --- wijken with their inhabitants, and the questions of "over mij" -------------------------
+
+_COUNT = re.compile(r"^(\d+|\d{1,3}([. ]\d{3})+)$")  # 12500, 12.500 or 12 500
+
+
+def count_of(value: str | None) -> int | None:
+    """A whole number as people type it (12500, 12.500, 12 500); None when it is not one."""
+    value = (value or "").strip()
+    if not _COUNT.match(value):
+        return None
+    return int(value.replace(".", "").replace(" ", ""))
+
+
+class NeighbourhoodForm(NameForm):
+    """A wijk: its name, whether residents can choose it, and how many people live there.
+
+    The number is a text field, so that whatever was typed is shown again with the message.
+    """
+
+    inhabitants = StringField(
+        _l("Aantal inwoners"),
+        validators=[Length(max=20, message=_l("Vul een aantal in van hoogstens 8 cijfers."))],
+    )
+
+    def validate_inhabitants(self, field):
+        if not field.data:
+            return
+        negative = field.data[0] in "-−"
+        number = count_of(field.data[1:] if negative else field.data)
+        if negative and number:
+            raise ValidationError(_l("Het aantal inwoners kan niet kleiner zijn dan 0."))
+        if negative or number is None:
+            raise ValidationError(
+                _l(
+                    "Vul het aantal inwoners in met cijfers, zoals 12500. "
+                    "Weet u het niet? Laat het veld dan leeg."
+                )
+            )
+        if number > INHABITANTS_MAX:
+            raise ValidationError(
+                _l("Dit aantal is te groot. Vul het aantal inwoners van de wijk in.")
+            )
+
+    @property
+    def inhabitants_count(self) -> int | None:
+        return count_of(self.inhabitants.data)
+
+
+class ProfileQuestionForm(BaseForm):
+    """A question of "over mij": the Dutch text and its answers, one answer a line."""
+
+    text = StringField(
+        _l("Vraag in het Nederlands"),
+        validators=[
+            DataRequired(_l("Vul de vraag in.")),
+            Length(max=200, message=_l("De vraag mag hoogstens 200 tekens hebben.")),
+        ],
+    )
+    options = TextAreaField(
+        _l("Antwoorden in het Nederlands"),
+        validators=[
+            DataRequired(_l("Vul minstens twee antwoorden in, elk op een eigen regel.")),
+            Length(max=2000, message=_l("Maak de antwoorden korter.")),
+        ],
+    )
+
+
+def with_profile_language_fields(form_class, languages):
+    """ProfileQuestionForm with the question and its answers in each other offered language."""
+
+    class Form(form_class):
+        pass
+
+    for language in languages:
+        name = LANGUAGE_NAMES[language.code]
+        setattr(
+            Form,
+            f"text_{language.code}",
+            StringField(
+                _l("Vraag in het %(language)s", language=name),
+                validators=[
+                    Length(max=200, message=_l("De vraag mag hoogstens 200 tekens hebben."))
+                ],
+            ),
+        )
+        setattr(
+            Form,
+            f"options_{language.code}",
+            TextAreaField(
+                _l("Antwoorden in het %(language)s", language=name),
+                validators=[Length(max=2000, message=_l("Maak de antwoorden korter."))],
+            ),
+        )
+    return Form
+
+
+class RemoveQuestionForm(BaseForm):
+    confirm = BooleanField(_l("Ja, verwijder deze vraag en alle antwoorden erop."))
+
+    def validate_confirm(self, field):
+        if not field.data:
+            raise ValidationError(
+                _l("Zet een vinkje als u de vraag en alle antwoorden erop wilt verwijderen.")
+            )

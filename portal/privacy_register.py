@@ -388,11 +388,15 @@ ACTIVITIES: tuple[Activity, ...] = (
                 ("contact_details.email", "contact_details.postal_address"),
             ),
             DataCategory(
-                _l("Wanneer de inwoner toestemming gaf, en tot wanneer we het adres bewaren"),
+                _l(
+                    "Wanneer de inwoner toestemming gaf, tot wanneer we het adres bewaren, en "
+                    "wanneer de inwoner het zelf weghaalde"
+                ),
                 (
                     "contact_details.submission_id",
                     "contact_details.consent_at",
                     "contact_details.retain_until",
+                    "submission.contact_withdrawn_at",
                 ),
             ),
             DataCategory(

@@ -121,7 +121,11 @@ def _language_order():
 
 def _eligible(filters: LetterFilter, today: date):
     by_post = and_(ContactDetails.postal_address.is_not(None), ContactDetails.retain_until >= today)
-    by_wijkteam = and_(Submission.channel.in_(ASSISTED_CHANNELS), ContactDetails.id.is_(None))
+    by_wijkteam = and_(
+        Submission.channel.in_(ASSISTED_CHANNELS),
+        ContactDetails.id.is_(None),
+        Submission.contact_withdrawn_at.is_(None),  # who removed their details: no letter
+    )
     conditions = [
         Submission.channel.in_([filters.channel] if filters.channel else LETTER_CHANNELS),
         or_(by_post, by_wijkteam),

@@ -226,6 +226,7 @@ def remove_contact(session: Session, submission: Submission) -> bool:
     if contact is None:
         return False
     _cancel_waiting(session, select(Submission.id).where(Submission.id == submission.id))
+    submission.contact_withdrawn_at = utcnow()
     session.delete(contact)
     session.flush()
     return True

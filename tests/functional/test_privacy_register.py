@@ -48,6 +48,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "submission.draft_token": (PERSONAL, "identifier"),
     "submission.entered_by": (PERSONAL, "staff"),
     "submission.resident_consent_at": (PERSONAL, "consent"),
+    "submission.contact_withdrawn_at": (PERSONAL, "consent"),
     "contact_details.id": (NOT_PERSONAL, "key"),
     "contact_details.submission_id": (PERSONAL, "link"),
     "contact_details.email": (PERSONAL, "contact"),

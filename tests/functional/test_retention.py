@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select, update
 
 from portal.db import session_for
-from portal.domain import paper, retention
+from portal.domain import letters, paper, retention
 from portal.models import (
     AuditEvent,
     ContactDetails,
@@ -208,3 +208,18 @@ def test_drafts_nobody_sent_and_typed_versions_of_keyed_forms_go_too(app, db, wr
     assert (report.drafts, report.keyings) == (1, 2)
     assert set(db.scalars(select(Draft.token))) == {"today"}
     assert set(db.scalars(select(PaperKeying.form_code))) == {waiting}
+
+
+def test_who_removed_their_contact_details_gets_no_letter_through_the_wijkteam(app, db, client):
+    member = contributor(db, channel="assisted", postal="Dorpsstraat 1")
+    look_up(client, member.receipt_code)
+    removed = client.post(
+        "/volgen/inbreng/contactgegevens",
+        data={"csrf_token": csrf_token(client, "/volgen/inbreng"), "website": "", "confirm": "y"},
+    )
+    assert removed.status_code == 302
+    # Without details an assisted contributor would get a letter via the wijkteam: not now.
+    reported_theme(app, [member])
+    assert db.scalar(select(func.count()).select_from(Notification)) == 0
+    with session_for(app) as session:
+        assert letters.counts(session, letters.LetterFilter()) == []

@@ -6,7 +6,15 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from portal.domain import accounts, actions, moderation, profiles, submissions, themes
+from portal.domain import (
+    accounts,
+    actions,
+    demo_cycle,
+    moderation,
+    profiles,
+    submissions,
+    themes,
+)
 from portal.domain.actions import ActionRequest
 from portal.domain.submissions import Answers
 from portal.models import STAGES, LifeDomain, Neighbourhood, StaffUser, Submission, Theme
@@ -156,6 +164,9 @@ def load(session: Session, staff_password: str | None = None) -> dict[str, int]:
     added["submissions"], rows = _load_submissions(session)
     if not session.scalar(select(func.count()).select_from(Theme)):
         added["themes"] = _load_themes(session, rows)
+        # A year of input, and one theme taken through the whole cycle.
+        added["submissions"] += demo_cycle.load(session)
+        added["themes"] += 1
     return added
 
 

@@ -3,23 +3,30 @@
 import pytest
 from sqlalchemy import func, select
 
-from portal.models import Neighbourhood, StaffUser, Submission, Theme
+from portal.models import Evaluation, Neighbourhood, Notification, StaffUser, Submission, Theme
 
 
 def test_demo_content_loads_once(app, db):
     runner = app.test_cli_runner()
     first = runner.invoke(args=["demo", "load"])
     assert first.exit_code == 0, first.output
-    assert "8 wijken and 8 submissions added" in first.output
+    assert "8 wijken and 168 submissions added" in first.output
     second = runner.invoke(args=["demo", "load"])
     assert "0 wijken and 0 submissions added" in second.output
-    assert db.scalar(select(func.count()).select_from(Submission)) == 8
+    assert db.scalar(select(func.count()).select_from(Submission)) == 168 + 1  # + a comment
     assert db.scalar(select(func.count()).select_from(Neighbourhood)) == 8
     languages = set(db.scalars(select(Submission.language)))
-    assert {"nl", "ar", "uk"} <= languages
-    assert "2 themes" in first.output
+    assert {"nl", "ar", "tr", "pl", "uk", "en"} <= languages
+    assert set(db.scalars(select(Submission.channel))) == {"web", "paper", "assisted", "phone"}
+    assert "3 themes" in first.output
     published = db.scalars(select(Theme).where(Theme.published)).all()
-    assert len(published) == 2 and all(theme.summary and theme.submissions for theme in published)
+    assert len(published) == 3 and all(theme.summary and theme.submissions for theme in published)
+    # One theme went all the way: feedback published, contributors told, one evaluation.
+    (reported,) = [theme for theme in published if theme.stage == "reported"]
+    assert reported.feedback_published_at is not None
+    media = set(db.scalars(select(Notification.medium)))
+    assert media == {"email", "letter"}
+    assert db.scalar(select(Evaluation.answer)) == "helps_a_little"
     roles = dict(db.execute(select(StaffUser.email, StaffUser.role)).all())
     assert sorted(roles.values()) == ["admin", "moderator", "policy", "wijkteam"]
     assert "rijnwaarde-demo-wachtwoord" in first.output

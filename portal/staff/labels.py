@@ -91,6 +91,9 @@ ACTION_LABELS = {
     "neighbourhood.update": _l("Wijk gewijzigd"),
     "life_domain.add": _l("Leefgebied toegevoegd"),
     "life_domain.update": _l("Leefgebied gewijzigd"),
+    "export.submissions": _l("Inbreng gedownload"),
+    "export.themes": _l("Thema's gedownload"),
+    "report.council": _l("Rapport voor de gemeenteraad gemaakt"),
 }
 LANGUAGE_NAMES = {
     "nl": _l("Nederlands"),

@@ -45,8 +45,13 @@ EXPECTED = {
     # The cycle: actions on a theme, and the board of all themes by stage.
     "staff.move_theme": "moderate",
     "staff.add_action": "moderate",
+    "staff.save_feedback": "moderate",
+    "staff.feedback_letters": "paper",
+    "staff.letter_run_pdf": "paper",
     "staff.update_action": "moderate",
     "staff.cycle_board": "read",
+    # The dashboard: charts of who is heard, through which channel, about what.
+    "staff.dashboard": "read",
     # Paper forms: the wijkteam prints batches and keys returned forms in.
     "staff.paper_batches": "paper",
     "staff.new_batch": "paper",
@@ -77,12 +82,26 @@ EXPECTED = {
     "staff.admin_life_domains": "administer",
     "staff.add_life_domain": "administer",
     "staff.update_life_domain": "administer",
+    # "Over mij": the gemeente's own questions.
+    "staff.admin_profile_questions": "administer",
+    "staff.add_profile_question": "administer",
+    "staff.update_profile_question": "administer",
+    "staff.move_profile_question": "administer",
+    "staff.remove_profile_question": "administer",
+    # Reach: who is heard and who is missing.
+    "staff.reach_page": "read",
     # Assisted entry with its receipt slip, and feedback letters on paper.
     "staff.assisted_entry": "paper",
     "staff.assisted_slip": "paper",
     "staff.assisted_slip_pdf": "paper",
     "staff.letters": "paper",
     "staff.letters_pdf": "paper",
+    # Exports and the council report: policy officers read, so they download.
+    "staff.export_page": "read",
+    "staff.export_submissions": "read",
+    "staff.export_themes": "read",
+    "staff.report_page": "read",
+    "staff.report_pdf": "read",
 }
 
 

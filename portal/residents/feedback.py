@@ -126,8 +126,3 @@ def evaluate_theme(theme_id: int):
     if not record_evaluation(db, form, theme, submission):
         return _render(theme, form, 400)
     return redirect(url_for(".theme_feedback", theme_id=theme.id, bedankt=1) + "#evaluatie")
-
-
-def evaluation_prefix(theme) -> str:
-    return f"theme-{theme.id}"
-

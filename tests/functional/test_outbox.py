@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import select, update
 
 from portal.db import session_for
-from portal.domain.accounts import aware
 from portal.domain import notify, themes
+from portal.domain.accounts import aware
 from portal.models import ContactDetails, Notification, Theme, utcnow
 from portal.outbox import send_outbox
 from tests.conftest import csrf_token

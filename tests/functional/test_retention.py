@@ -11,9 +11,9 @@ from portal.models import (
     AuditEvent,
     ContactDetails,
     Draft,
-    PaperKeying,
     Notification,
     PaperForm,
+    PaperKeying,
     ScanCrop,
     ScanPage,
     ScanUpload,
@@ -47,7 +47,7 @@ def test_contact_details_go_after_their_date_after_feedback_and_after_closing(ap
     told = contributor(db, email="told@example.org")
     also_in_open_theme = contributor(db, email="open@example.org")
     waiting = contributor(db, email="waiting@example.org")
-    closed = contributor(
+    contributor(  # closed long ago: its details go
         db, email="closed@example.org", status="hidden", hidden_reason="off_topic",
         moderated_at=utcnow() - timedelta(days=DAYS + 1),
     )  # fmt: skip

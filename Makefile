@@ -25,7 +25,7 @@ serve: setup migrate  ## Production mode under gunicorn (configure with environm
 	  --bind $${BIND:-$(HOST):$(PORT)} --workers $${WEB_CONCURRENCY:-2} --threads $${THREADS:-4} \
 	  --access-logfile - --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}" 'portal:create_app()'
 
-bench: setup browser-deps  ## Resident pages, the staff side at 100,000 submissions, paper, scans and the outbox
+bench: setup browser-deps  ## Resident pages, the staff side at 100,000 submissions, paper, scans, the outbox, reports
 	@command -v wrk >/dev/null || { apt-get update -q && $(APT) wrk; }
 	status=0; \
 	$(BIN)/python -m tests.bench.run || status=1; \
@@ -33,6 +33,7 @@ bench: setup browser-deps  ## Resident pages, the staff side at 100,000 submissi
 	$(BIN)/python -m tests.bench.scanning || status=1; \
 	$(BIN)/python -m tests.bench.paper || status=1; \
 	$(BIN)/python -m tests.bench.outbox || status=1; \
+	$(BIN)/python -m tests.bench.reports || status=1; \
 	exit $$status
 
 translations: setup  ## Extract messages, update every catalog and compile them

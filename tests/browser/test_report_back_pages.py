@@ -174,7 +174,7 @@ def assert_landed_on(page: Page, heading: str) -> None:
 def evaluate_with_a_mistyped_code_then_the_right_one(me: Resident, theme: ReportedTheme):
     """On the feedback page: the error state keeps what was typed, then the thanks."""
     page = me.page
-    form = f"{theme.feedback_page}#evaluatie"
+    form = theme.feedback_page  # no anchor: a refused answer opens at the error summary
     expect(page.locator("#evaluatie ~ [role='status']")).to_have_count(0)
     page.fill("#code", mistyped(theme.code))
     page.check("#answer-1")
@@ -216,7 +216,7 @@ def test_a_contributor_reads_what_the_gemeente_did_and_says_whether_it_helps(
     expect(section.locator("ul.actions")).to_contain_text(ACTION_TEXT)
 
     # Sent without an answer, then with one.
-    form = f"/volgen/inbreng/thema/{reported.id}#thema-{reported.id}"
+    form = f"/volgen/inbreng/thema/{reported.id}"
     answer = f"theme-{reported.id}-answer"
     page.fill(f"#theme-{reported.id}-comment", COMMENT)
     me.follow(me.submit(form), status=400)

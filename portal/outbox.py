@@ -24,11 +24,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from portal.db import session_for
-from portal.domain import actions, feedback, notify, receipts
+from portal.domain import notify, receipts
 from portal.i18n import gettext
 from portal.languages import DEFAULT_LANGUAGE, LANGUAGES
 from portal.models import Notification, Submission, Theme, utcnow
-from portal.residents.feedback import ACTION_WORDS
+from portal.residents.feedback import report_back
 
 SECURITY_MODES = ("none", "starttls", "tls")
 SMTP_LINES = compat32.clone(linesep="\r\n")  # SMTP wants CRLF; sendmail sends bytes as they are
@@ -147,10 +147,7 @@ class Composer:
             theme = self.session.get(Theme, theme_id)
             with force_locale(language):
                 context = {
-                    "theme": theme,
-                    "feedback": feedback.shown(self.session, theme, language),
-                    "actions": actions.for_theme(self.session, theme_id),
-                    "action_words": ACTION_WORDS,
+                    **report_back(self.session, theme, language),
                     "feedback_url": url_for(
                         "residents.theme_feedback", theme_id=theme_id, lang=language, _external=True
                     ),

@@ -14,9 +14,9 @@ from datetime import UTC, date, datetime, tzinfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from portal.domain.themes import PUBLIC_SUBMISSION, PUBLIC_THEME
 from portal.languages import DEFAULT_LANGUAGE
 from portal.models import (
-    RESIDENT_KINDS,
     LifeDomain,
     Neighbourhood,
     Submission,
@@ -26,12 +26,6 @@ from portal.models import (
     theme_submission,
 )
 
-PUBLIC_THEME = (Theme.published.is_(True), Theme.merged_into_id.is_(None))
-PUBLIC_SUBMISSION = (
-    Submission.status == "published",
-    Submission.kind.in_(RESIDENT_KINDS),  # an evaluation comment is about a theme, not input
-    Submission.duplicate_of_id.is_(None),
-)
 _THEME_COLUMNS = (
     Theme.id,
     Theme.title,

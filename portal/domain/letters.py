@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, time
 from sqlalchemy import and_, case, func, or_, select, update
 from sqlalchemy.orm import Session, contains_eager, selectinload
 
-from portal.domain import audit, feedback, receipts
+from portal.domain import actions, audit, feedback, receipts
 from portal.languages import LANGUAGES
 from portal.models import (
     ASSISTED_CHANNELS,
@@ -200,13 +200,7 @@ class _Reports:
         if key not in self.cache:
             self.cache[key] = ThemeReport(
                 feedback.shown(self.session, theme, language),
-                tuple(
-                    self.session.scalars(
-                        select(ThemeAction)
-                        .where(ThemeAction.theme_id == theme.id)
-                        .order_by(ThemeAction.decided_on, ThemeAction.id)
-                    )
-                ),
+                tuple(actions.for_theme(self.session, theme.id)),
             )
         return self.cache[key]
 

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from portal.domain import evaluations
 from portal.domain.exports import day_start
+from portal.domain.themes import PUBLIC_SUBMISSION
 from portal.languages import DEFAULT_LANGUAGE
 from portal.models import (
     CHANNELS,
@@ -36,7 +37,6 @@ from portal.models import (
 )
 
 QUOTES = 3
-QUOTE_KINDS = ("obstacle", "idea")
 # A quote that says something, and fits a page: shorter or longer ones come after these.
 QUOTE_LENGTH = (40, 600)
 
@@ -226,9 +226,7 @@ def _quotes(session, theme_ids, start, end, wijken) -> dict[int, list[Quote]]:
         .where(
             # No "theme_id IN (...)" here: with it SQLite probes every theme for every
             # submission (30 million probes for 300 themes and 100,000 submissions).
-            Submission.status == "published",
-            Submission.duplicate_of_id.is_(None),
-            Submission.kind.in_(QUOTE_KINDS),
+            *PUBLIC_SUBMISSION,
             Submission.created_at >= start,
             Submission.created_at < end,
         )

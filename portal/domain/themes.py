@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from portal.domain import audit, feedback, moderation, notify, text
 from portal.models import (
+    RESIDENT_KINDS,
     STAGES,
     SUMMARY_MAX_LENGTH,
     TITLE_MAX_LENGTH,
@@ -245,11 +246,19 @@ def figures(session: Session, theme: Theme) -> Figures:
 # --- residents: published themes and "this happens to me too" ------------------------------
 
 PUBLIC_ORDERS = ("recent", "title")
+# What residents and the open data may see: a published theme that was not merged away,
+# and published input (not a contributor's comment on what was done, not a duplicate).
+PUBLIC_THEME = (Theme.published.is_(True), Theme.merged_into_id.is_(None))
+PUBLIC_SUBMISSION = (
+    Submission.status == "published",
+    Submission.kind.in_(RESIDENT_KINDS),
+    Submission.duplicate_of_id.is_(None),
+)
 
 
 def published_themes(session: Session, order: str = "recent") -> list[Theme]:
     """Published themes by recency or title, never by how many people reacted."""
-    query = select(Theme).where(Theme.published, Theme.merged_into_id.is_(None))
+    query = select(Theme).where(*PUBLIC_THEME)
     if order == "title":
         query = query.order_by(func.lower(Theme.title), Theme.id)
     else:

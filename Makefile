@@ -7,7 +7,9 @@ FLASK := $(BIN)/flask --app portal
 HOST ?= 127.0.0.1
 PORT ?= 5000
 PYTEST_ARGS ?=
-APT := DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends
+# Waits for another apt-get (an unattended upgrade, a second make) instead of failing.
+APT_GET := DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600
+APT := $(APT_GET) install -y -q --no-install-recommends
 LANGUAGES := nl en ar tr pl uk
 
 .PHONY: run test serve bench translations lint setup system-deps browser-deps compile-translations migrate demo clean
@@ -26,7 +28,7 @@ serve: setup migrate  ## Production mode under gunicorn (configure with environm
 	  --access-logfile - --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}" 'portal:create_app()'
 
 bench: setup browser-deps  ## Resident pages, the staff side at 100,000 submissions, paper, scans, the outbox, reports
-	@command -v wrk >/dev/null || { apt-get update -q && $(APT) wrk; }
+	@command -v wrk >/dev/null || { $(APT_GET) update -q && $(APT) wrk; }
 	status=0; \
 	$(BIN)/python -m tests.bench.run || status=1; \
 	$(BIN)/python -m tests.bench.staff || status=1; \
@@ -66,12 +68,12 @@ system-deps:
 	[ -d /usr/share/fonts/truetype/dejavu ] || missing="$$missing fonts-dejavu-core"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages:$$missing"; \
-	  apt-get update -q && $(APT) $$missing; \
+	  $(APT_GET) update -q && $(APT) $$missing; \
 	fi
 
 browser-deps:
-	@command -v chromium >/dev/null || { apt-get update -q && $(APT) chromium fonts-noto-core; }
-	@command -v zbarimg >/dev/null || { apt-get update -q && $(APT) zbar-tools; }
+	@command -v chromium >/dev/null || { $(APT_GET) update -q && $(APT) chromium fonts-noto-core; }
+	@command -v zbarimg >/dev/null || { $(APT_GET) update -q && $(APT) zbar-tools; }
 
 $(VENV)/.installed: setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)

@@ -124,7 +124,7 @@ def render_forms(
     The form is laid out once; per form only its code and sheet numbers are laid out,
     `CHUNK` forms at a time, and its QR codes drawn (see portal.pdf_assembly).
     """
-    from weasyprint import HTML  # imported on first use: it loads Pango
+    from portal.pdf_engine import HTML  # imported on first use: it loads Pango
 
     layout = Layout.from_dict(printed["layout"]) if "layout" in printed else None
     layout = layout or layout_for(language, variant, printed, place)
@@ -204,7 +204,7 @@ def slip_wording(language: str, received_at, follow_url: str) -> dict[str, str]:
 
 def render_slip(language: str, code: str, words: dict[str, str]) -> bytes:
     """The receipt slip as a small PDF (A6), with the code in large type."""
-    from weasyprint import HTML  # imported on first use: it loads Pango
+    from portal.pdf_engine import HTML  # imported on first use: it loads Pango
 
     language = _offered(language)
     with force_locale(language):
@@ -223,7 +223,7 @@ def render_letters(letters: Iterable, progress: Callable[[int], None] | None = N
     each in the resident's language and starting on a new page; `progress` hears how many
     letters are done after each chunk."""
 
-    from weasyprint import HTML
+    from portal.pdf_engine import HTML
 
     follow_url = ltr(url_for("residents.lookup", _external=True))
     today = utcnow()

@@ -166,7 +166,7 @@ def overview_charts(report: reports.Report, stages, direction: str) -> list:
 def render(report: reports.Report) -> bytes:
     """The report as a tagged PDF (PDF/UA-1): real text, headings and tables a screen
     reader can follow, A4, black on white."""
-    from weasyprint import HTML  # imported on first use: it loads Pango
+    from portal.pdf_engine import HTML  # imported on first use: it loads Pango
 
     language = str(get_locale()) if str(get_locale()) in LANGUAGES else DEFAULT_LANGUAGE
     direction = LANGUAGES[language].direction

@@ -15,6 +15,7 @@ from flask import current_app, render_template, url_for
 from flask_babel import force_locale, format_date
 
 from portal import pdf_assembly
+from portal.collector import rare_collections
 from portal.domain import paper_layout, places, receipts
 from portal.domain.paper_layout import Layout, Wording
 from portal.i18n import gettext as _
@@ -111,6 +112,7 @@ def printed_for(session, language: str, variant: str, place: str | None) -> dict
     return {**options, "layout": layout.to_dict()}
 
 
+@rare_collections()
 def render_forms(
     language: str,
     variant: str,
@@ -218,6 +220,7 @@ def render_slip(language: str, code: str, words: dict[str, str]) -> bytes:
     return HTML(string=html).write_pdf()
 
 
+@rare_collections()
 def render_letters(letters: Iterable, progress: Callable[[int], None] | None = None) -> bytes:
     """One PDF with a letter per resident (portal.domain.letters.Letter, sorted by language),
     each in the resident's language and starting on a new page; `progress` hears how many

@@ -12,6 +12,7 @@ from flask import current_app, render_template, request
 from flask_babel import format_percent, get_locale
 
 from portal import charts
+from portal.collector import rare_collections
 from portal.db import get_session, session_for
 from portal.domain import audit, reports
 from portal.http import pdf_download
@@ -163,6 +164,7 @@ def overview_charts(report: reports.Report, stages, direction: str) -> list:
     return [(heights_title, heights, heights_table), (channels_title, channel_bar, channels_table)]
 
 
+@rare_collections()
 def render(report: reports.Report) -> bytes:
     """The report as a tagged PDF (PDF/UA-1): real text, headings and tables a screen
     reader can follow, A4, black on white."""

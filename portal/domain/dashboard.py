@@ -9,11 +9,11 @@ A `Period` limits the figures to input received between two dates, and months ar
 as the gemeente's clock (`zone`) reads them, summer time included.
 
 The figures come from GROUP BY queries on SQLite and PostgreSQL alike, and stay fast at
-100,000 submissions: the submissions are read once, in one pass over the table (a count per
-stretch of time, channel and wijk), and the themes in one join (a count per theme, wijk and
-height). Each stretch of time lies between two of the edges the figures need (the period's
-ends and the months' first moments), so one pass serves the period and the months alike:
-an index on the receipt time would only send the database back and forth through the table.
+100,000 submissions: the submissions are read once, in one pass over the index
+ix_submission_reach (a count per stretch of time, channel and wijk), and the themes in one
+join of two indexes (a count per theme and wijk, with one per height beside it). Each
+stretch of time lies between two of the edges the figures need (the period's ends and the
+months' first moments), so one pass serves the period and the months alike.
 """
 
 from collections import Counter
@@ -142,8 +142,7 @@ def _counts(session: Session, period: Period, zone: tzinfo, months: list[date]) 
     one over the experiences."""
     timeline = _Timeline(period, zone, months)
     counts = _Counts(Counter(), Counter(), Counter())
-    # The stretch leads the GROUP BY: no index matches it, so SQLite reads the table once in
-    # order instead of following an index on channel or wijk back into the table.
+    # Every column is in ix_submission_reach: the database reads that index, not the table.
     stretch = timeline.stretch(Submission.created_at).label("stretch")
     rows = session.execute(
         select(stretch, Submission.channel, Submission.neighbourhood_id, func.count())
@@ -297,30 +296,44 @@ class HeightsPerTheme:
     limit: int = THEME_LIMIT
 
 
-# theme id → (wijk id, height) → submissions
-_ThemeCounts = dict[int, Counter]
+@dataclass(frozen=True)
+class _ThemeTally:
+    per_wijk: Counter = field(default_factory=Counter)  # wijk id (None: none) → submissions
+    heights: Counter = field(default_factory=Counter)  # height → obstacles with that height
 
 
-def _theme_counts(session: Session, period: Period, zone: tzinfo) -> _ThemeCounts:
-    """Submissions per active theme, wijk and height (None for ideas), in one query."""
+def _theme_counts(session: Session, period: Period, zone: tzinfo) -> dict[int, _ThemeTally]:
+    """Submissions per active theme and wijk, and per theme and height, in one query.
+
+    Grouped per theme and wijk only, with a count per height beside it: a few thousand rows
+    where a group per height too would give tens of thousands. The query starts from the
+    submissions, so both sides of the join come from their indexes (ix_submission_reach,
+    ix_theme_submission_submission_id); merged themes are left out here, not in the join,
+    which would send SQLite in through the fat submission rows instead.
+    """
     start, end = period.bounds(zone)
     received = [
         *((Submission.created_at >= start,) if start else ()),
         *((Submission.created_at < end,) if end else ()),
     ]
     theme_id = theme_submission.c.theme_id
+    per_height = [func.count(case((Submission.height == height, 1))) for height in HEIGHTS]
     rows = session.execute(
-        select(theme_id, Submission.neighbourhood_id, Submission.height, func.count())
-        .select_from(theme_submission)
-        .join(Submission, Submission.id == theme_submission.c.submission_id)
-        .join(Theme, Theme.id == theme_id)
-        .where(Theme.merged_into_id.is_(None), Submission.kind.in_(RESIDENT_KINDS), *received)
-        .group_by(theme_id, Submission.neighbourhood_id, Submission.height)
+        select(theme_id, Submission.neighbourhood_id, func.count(), *per_height)
+        .select_from(Submission)
+        .join(theme_submission, theme_submission.c.submission_id == Submission.id)
+        .where(Submission.kind.in_(RESIDENT_KINDS), *received)
+        .group_by(theme_id, Submission.neighbourhood_id)
     )
-    counts: _ThemeCounts = {}
-    for theme, wijk_id, height, count in rows:
-        counts.setdefault(theme, Counter())[wijk_id, height] += count
-    return counts
+    merged = set(session.scalars(select(Theme.id).where(Theme.merged_into_id.is_not(None))))
+    tallies: dict[int, _ThemeTally] = {}
+    for theme, wijk_id, count, *heights in rows:
+        if theme in merged:
+            continue
+        tally = tallies.setdefault(theme, _ThemeTally())
+        tally.per_wijk[wijk_id] += count
+        tally.heights.update(dict(zip(HEIGHTS, heights, strict=True)))
+    return tallies
 
 
 def _top(session: Session, totals: dict[int, int], limit: int) -> list[ThemeRef]:
@@ -342,11 +355,8 @@ def themes_by_wijk(
     return _themes_by_wijk(session, _theme_counts(session, period, zone), limit)
 
 
-def _themes_by_wijk(session: Session, counts: _ThemeCounts, limit: int) -> ThemesByWijk:
-    per_wijk = {theme: Counter() for theme in counts}
-    for theme, cells in counts.items():
-        for (wijk_id, _height), count in cells.items():
-            per_wijk[theme][wijk_id] += count
+def _themes_by_wijk(session: Session, tallies: dict[int, _ThemeTally], limit: int) -> ThemesByWijk:
+    per_wijk = {theme: tally.per_wijk for theme, tally in tallies.items()}
     totals = {theme: sum(wijken.values()) for theme, wijken in per_wijk.items()}
     top = _top(session, totals, limit) if totals else []
     rows = [ThemeWijkRow(theme, dict(per_wijk[theme.id])) for theme in top]
@@ -383,12 +393,13 @@ def heights_per_theme(
     return _heights_per_theme(session, _theme_counts(session, period, zone), limit)
 
 
-def _heights_per_theme(session: Session, counts: _ThemeCounts, limit: int) -> HeightsPerTheme:
-    heights = {theme: dict.fromkeys(HEIGHTS, 0) for theme in counts}
-    for theme, cells in counts.items():
-        for (_wijk_id, height), count in cells.items():
-            if height is not None:
-                heights[theme][height] += count
+def _heights_per_theme(
+    session: Session, tallies: dict[int, _ThemeTally], limit: int
+) -> HeightsPerTheme:
+    heights = {
+        theme: {height: tally.heights[height] for height in HEIGHTS}
+        for theme, tally in tallies.items()
+    }
     totals = {theme: sum(by_height.values()) for theme, by_height in heights.items()}
     top = _top(session, totals, limit) if any(totals.values()) else []
     return HeightsPerTheme(

@@ -272,13 +272,16 @@ def published_theme(session: Session, theme_id: int) -> Theme | None:
 
 
 def public_submissions(session: Session, theme: Theme, limit: int = 20) -> list[Submission]:
-    """A selection of the theme's published submissions, newest first; text only is shown."""
+    """A selection of the theme's published obstacles and ideas, newest first; text only is
+    shown. A contributor's published answer to "does it help?" is about what the gemeente
+    did, not an experience: the theme shows those answers in aggregate only."""
     return list(
         session.scalars(
             select(Submission)
             .join(theme_submission, theme_submission.c.submission_id == Submission.id)
             .where(
                 theme_submission.c.theme_id == theme.id,
+                Submission.kind.in_(RESIDENT_KINDS),
                 Submission.status == "published",
                 Submission.duplicate_of_id.is_(None),
             )

@@ -101,9 +101,12 @@ def test_a_theme_page_shows_the_summary_and_only_published_original_stories(clie
     )
     duplicate = add_submission(db, "Kopie van het verhaal.", 5, duplicate_of_id=shown.id)
     elsewhere = add_submission(db, "Over een ander thema.", 6)
+    # An answer to "does it help?", published: the theme shows those in aggregate only.
+    answer = add_submission(db, "Helpt nog niet, de bus is vaak vol.", 7, kind="evaluation")
     theme = add_theme(
-        db, "Avondbus", shown, with_contact, new, hidden, duplicate, summary="Er rijdt te weinig."
-    )
+        db, "Avondbus", shown, with_contact, new, hidden, duplicate, answer,
+        summary="Er rijdt te weinig.",
+    )  # fmt: skip
     add_theme(db, "Ander thema", elsewhere)
 
     response = client.get(f"/themas/{theme.id}")
@@ -115,7 +118,9 @@ def test_a_theme_page_shows_the_summary_and_only_published_original_stories(clie
     assert stories == ["Ik mis de avondbus.", "De bus naar Oost rijdt niet na acht uur."]
     assert all(quote["dir"] == "auto" for quote in soup.select(".stories blockquote"))
     html = response.get_data(as_text=True)
-    for secret in ("bewoner@example.org", new.text, hidden.text, duplicate.text, elsewhere.text):
+    for secret in (
+        "bewoner@example.org", new.text, hidden.text, duplicate.text, elsewhere.text, answer.text
+    ):  # fmt: skip
         assert secret not in html
 
 

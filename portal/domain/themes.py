@@ -222,7 +222,9 @@ def figures(session: Session, theme: Theme) -> Figures:
             Submission.language,
         )
         .join(theme_submission, theme_submission.c.submission_id == Submission.id)
-        .where(theme_submission.c.theme_id == theme.id)
+        # A contributor's answer to "does it help?" is not a new voice: those answers are
+        # counted apart (portal.domain.evaluations.summary).
+        .where(theme_submission.c.theme_id == theme.id, Submission.kind.in_(RESIDENT_KINDS))
     ).all()
     experiences = session.execute(
         select(Experience.channel, Experience.language).where(Experience.theme_id == theme.id)
@@ -281,9 +283,7 @@ def public_submissions(session: Session, theme: Theme, limit: int = 20) -> list[
             .join(theme_submission, theme_submission.c.submission_id == Submission.id)
             .where(
                 theme_submission.c.theme_id == theme.id,
-                Submission.kind.in_(RESIDENT_KINDS),
-                Submission.status == "published",
-                Submission.duplicate_of_id.is_(None),
+                *PUBLIC_SUBMISSION,
             )
             .order_by(Submission.created_at.desc(), Submission.id.desc())
             .limit(limit)

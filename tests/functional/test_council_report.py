@@ -227,6 +227,29 @@ def test_the_figures_are_those_of_the_theme_page_over_the_period(db, library):
         assert {k: v for k, v in figures.channels.items() if v} == expected.channels
 
 
+def test_an_answer_to_does_it_help_is_not_counted_as_input(db):
+    """A contributor's comment on what was done enters the inbox as a submission of kind
+    evaluation; the theme's figures and the report count residents' input only."""
+    obstacle = add_submission(db, "Geen bus na acht uur.", status="published", height=3)
+    answer = add_submission(db, "Het helpt nog niet.", minutes=1, status="published",
+                            kind="evaluation", channel="paper", language="tr")  # fmt: skip
+    theme = add_theme(db, "Avondbus", obstacle, answer)
+    expected = (1, 1, 0, {"web": 1}, {"nl": 1})
+    shown = themes.figures(db, theme)
+    assert (shown.inputs, shown.obstacles, shown.ideas, shown.channels, shown.languages) == (
+        expected
+    )
+    [item] = reports.council_report(db, period(), zone()).themes
+    figures = item.figures
+    assert (
+        figures.inputs,
+        figures.obstacles,
+        figures.ideas,
+        {k: v for k, v in figures.channels.items() if v},
+        dict(figures.languages),
+    ) == expected
+
+
 def test_quotes_are_published_diverse_and_the_same_every_time(db, wijken):
     channels = ("web", "paper", "web", "web", "phone", "web")
     rows = [

@@ -365,6 +365,8 @@ def test_every_export_is_in_the_audit_trail_with_its_filter_and_rows(staff, inpu
 
 def test_the_themes_export_carries_the_figures_of_the_theme_page(staff, inputs, db):
     theme = inputs["theme"]
+    # A comment on what was done, in the theme: counted with the answers, not as input.
+    theme.submissions.append(inputs["evaluation"])
     db.add(Experience(theme_id=theme.id, person_key="iemand", language="nl", channel="web"))
     db.add(
         ThemeAction(

@@ -28,7 +28,7 @@ import pypdfium2
 import segno
 import zxingcpp
 from PIL import Image, ImageOps, ImageSequence
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from portal.domain import audit, receipts
@@ -556,12 +556,17 @@ def import_scan(
     forms = _Forms(session)
     taken = _read_before(session)
     outcomes: Counter[str] = Counter()
+    read_codes: set[str] = set()
     for position, image in enumerate(pages, start=1):
         reading = read_page(image, forms.layout, prefix)
         page = _store(session, upload, position, reading, forms, taken)
         outcomes[page.outcome] += 1
         upload.pages = position
+        if page.outcome == "read":
+            read_codes.add(page.form_code)
     session.flush()
+    for code in sorted(read_codes):
+        _drop_contact_without_consent(session, code)
     audit.record(
         session,
         actor,
@@ -616,6 +621,23 @@ def _store(session, upload, position, reading: PageReading, forms: _Forms, taken
             ScanCrop(page_id=page.id, field=name, png=png) for name, png in reading.crops.items()
         )
     return page
+
+
+def _drop_contact_without_consent(session: Session, code: str) -> None:
+    """Keep no image of a contact area whose consent box is clearly empty.
+
+    Without the tick nobody may contact the resident, so the address they wrote is not to
+    be kept, not even as handwriting. Decided per form, once its pages are read: the box
+    and the area can be on different pages, which can come in different uploads. An
+    unclear or unread box keeps the image, for a person to look at.
+    """
+    reading = latest_reading(session, code)
+    if reading is None or "consent" in reading.flagged or reading.values.get("consent"):
+        return
+    form_pages = select(ScanPage.id).where(ScanPage.form_code == code)
+    session.execute(
+        delete(ScanCrop).where(ScanCrop.field == "contact", ScanCrop.page_id.in_(form_pages))
+    )
 
 
 # --- for the keying screen -------------------------------------------------------------------

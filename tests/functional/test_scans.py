@@ -74,7 +74,11 @@ def test_a_scanned_stack_is_read_and_every_form_proposed_for_keying(
         assert got == want.values, code
         assert reading.flagged == want.flagged, code
         assert reading.missing_pages == []
-        assert set(reading.crops) == {"text", "contact"}
+        # The address someone wrote is kept as an image only when they ticked the box.
+        ticked = want.values["consent"] == "yes"
+        assert set(reading.crops) == ({"text", "contact"} if ticked else {"text"}), code
+    consents = {want.values["consent"] for want in expected_forms(stack).values()}
+    assert consents == {"yes", None}, "the stack has forms with and without the tick"
     returned = db.scalar(select(func.count()).where(PaperForm.returned_at.is_not(None)))
     assert returned == 5
     event = db.scalar(select(AuditEvent).where(AuditEvent.action == "scan_upload.create"))
@@ -91,7 +95,7 @@ def test_a_page_scanned_twice_keeps_its_first_reading(app, staff, db, writer, du
     first = samples.fill_in(
         samples.rasterise(dutch.pdf)[:2],
         dutch.layout,
-        samples.Expected(None, None, values={"kind": "idea"}),
+        samples.Expected(None, None, values={"kind": "idea", "consent": "yes"}),
         rng,
     )
     again = samples.fill_in(

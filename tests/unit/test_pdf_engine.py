@@ -28,4 +28,3 @@ def test_a_tagged_pdf_is_the_same_byte_for_byte():
         pydyf.PDF.page_references = property(pdf_engine._page_references)
     assert len(document.pages) == 5
     assert cached == uncached
-

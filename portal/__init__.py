@@ -7,7 +7,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal import api, caching, cli, db, errors, i18n, security
 from portal.config import from_environment
-from portal.extensions import babel, csrf, limiter
+from portal.extensions import babel, csrf, init_limiter
 from portal.http import Request
 from portal.i18n import gettext
 
@@ -34,7 +34,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     db.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     csrf.init_app(app)
-    limiter.init_app(app)
+    init_limiter(app)
     i18n.init_app(app)
     security.init_app(app)
     errors.init_app(app)

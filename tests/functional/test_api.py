@@ -551,7 +551,11 @@ def test_too_many_requests_get_a_429_problem_with_retry_after(limited_app):
     client = limited_app.test_client()
     # The budget is shared by every operation, also paths that do not exist.
     for path in ("/themes", "/submissions", "/bestaat-niet"):
-        assert client.get(API + path).status_code in (200, 404)
+        answered = client.get(API + path)
+        assert answered.status_code in (200, 404)
+        # Within the budget a client reads how much is left, and is not told to wait.
+        assert int(answered.headers["X-RateLimit-Remaining"]) >= 0
+        assert "Retry-After" not in answered.headers
     response = client.get(f"{API}/themes")
     body = assert_problem(response, 429)
     assert body["title"] == "Too Many Requests"

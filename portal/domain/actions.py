@@ -3,6 +3,7 @@
 The caller commits. Every change is in the audit trail.
 """
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -14,8 +15,11 @@ from portal.domain.accounts import aware
 from portal.models import (
     ACTION_STATUSES,
     ACTION_TEXT_MAX_LENGTH,
+    RESIDENT_KINDS,
     STAGES,
+    Experience,
     StaffUser,
+    Submission,
     Theme,
     ThemeAction,
     theme_submission,
@@ -130,15 +134,28 @@ class BoardItem:
 
 def board(session: Session, now: datetime | None = None) -> dict[str, list[BoardItem]]:
     """Every active theme by stage, the one waiting longest first, with two counts each:
-    three queries, whatever the number of themes."""
+    four queries, whatever the number of themes. Input is counted as on the theme page
+    (portal.domain.themes.figures): obstacles, ideas and "this happens to me too"."""
     now = now or utcnow()
     themes = list(
         session.scalars(select(Theme).where(Theme.merged_into_id.is_(None)).order_by(Theme.id))
     )
-    inputs = dict(
-        session.execute(
-            select(theme_submission.c.theme_id, func.count()).group_by(theme_submission.c.theme_id)
-        ).all()
+    inputs = Counter(
+        dict(
+            session.execute(
+                select(theme_submission.c.theme_id, func.count())
+                .join(Submission, Submission.id == theme_submission.c.submission_id)
+                .where(Submission.kind.in_(RESIDENT_KINDS))
+                .group_by(theme_submission.c.theme_id)
+            ).all()
+        )
+    )
+    inputs.update(
+        dict(
+            session.execute(
+                select(Experience.theme_id, func.count()).group_by(Experience.theme_id)
+            ).all()
+        )
     )
     actions = dict(
         session.execute(

@@ -4,7 +4,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from portal.models import AuditEvent, Theme, ThemeAction, utcnow
+from portal.domain import themes
+from portal.models import AuditEvent, Experience, Theme, ThemeAction, utcnow
 from tests.conftest import add_submission, csrf_token, page
 from tests.functional.test_themes import add_theme, fresh
 
@@ -103,6 +104,23 @@ def test_the_board_puts_each_theme_under_its_stage_longest_waiting_first(staff, 
         0
     ].startswith("Bus 10 dagen")
     assert "Geen thema's in deze stap." in board.text  # translated and reported are empty
+
+
+def test_the_board_counts_input_as_the_theme_page_does(staff, db):
+    theme = add_theme(
+        db,
+        "Bus",
+        add_submission(db, "De bus komt niet.", kind="obstacle"),
+        add_submission(db, "Een buurtbus.", minutes=1, kind="idea"),
+        # A comment on what was done: counted with the answers, not as input.
+        add_submission(db, "Het helpt nog niet.", minutes=2, kind="evaluation"),
+    )
+    db.add(Experience(theme_id=theme.id, person_key="iemand", language="nl", channel="web"))
+    db.commit()
+    board = page(staff("policy").get("/medewerkers/cyclus"))
+    [row] = board.select("#caption-collecting ~ tbody tr")
+    cells = [cell.get_text(strip=True) for cell in row.find_all("td")]
+    assert cells[2] == str(themes.figures(db, theme).inputs) == "3"
 
 
 def test_moving_to_another_stage_restarts_its_clock(staff, db):

@@ -115,12 +115,13 @@ def test_the_board_counts_input_as_the_theme_page_does(staff, db):
         # A comment on what was done: counted with the answers, not as input.
         add_submission(db, "Het helpt nog niet.", minutes=2, kind="evaluation"),
     )
-    db.add(Experience(theme_id=theme.id, person_key="iemand", language="nl", channel="web"))
+    for person in ("iemand", "iemand anders"):
+        db.add(Experience(theme_id=theme.id, person_key=person, language="nl", channel="web"))
     db.commit()
     board = page(staff("policy").get("/medewerkers/cyclus"))
     [row] = board.select("#caption-collecting ~ tbody tr")
     cells = [cell.get_text(strip=True) for cell in row.find_all("td")]
-    assert cells[2] == str(themes.figures(db, theme).inputs) == "3"
+    assert cells[2] == str(themes.figures(db, theme).inputs) == "4"
 
 
 def test_moving_to_another_stage_restarts_its_clock(staff, db):

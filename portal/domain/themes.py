@@ -1,7 +1,8 @@
 """Themes: create, rename, merge and split them, and the figures a theme page shows.
 
-A theme's figures count input, not support: every submission and every "this happens to
-me too" weighs one, whatever its channel. Merging never deletes: the merged theme points
+A theme's figures count input, not support: every obstacle, idea and "this happens to me
+too" weighs one, whatever its channel (a contributor's answer to "does it help?" is counted
+apart, in portal.domain.evaluations). Merging never deletes: the merged theme points
 at the one it went into. The caller commits.
 """
 
@@ -201,8 +202,8 @@ def split(
 
 @dataclass(frozen=True)
 class Figures:
-    inputs: int  # submissions plus "me too" experiences: each counts one
-    submissions: int
+    inputs: int  # obstacles, ideas and "me too" experiences: each counts one
+    submissions: int  # obstacles and ideas
     experiences: int
     obstacles: int
     ideas: int

@@ -17,7 +17,13 @@ from tests.functional.test_journey import receipt_code
 from tests.functional.test_moderation import _bulk
 from tests.functional.test_outbox import received
 from tests.functional.test_paper_keying import ANSWERS, clerk, make_batch
-from tests.functional.test_report_back import evaluate_with_code, look_up, prefixed_token
+from tests.functional.test_report_back import (
+    answer_counts,
+    evaluate_with_code,
+    look_up,
+    prefixed_token,
+    tables_by_caption,
+)
 from tests.functional.test_theme_actions import ACTION
 from tests.functional.test_themes import _update, fresh, move
 
@@ -228,12 +234,8 @@ def test_three_residents_one_theme_four_stages_and_everyone_hears_back_and_answe
     assert on_status.status_code == 302
 
     theme_page = page(moderator.get(path))
-    tables = {t.caption.get_text(strip=True): t for t in theme_page.find_all("table") if t.caption}
-    given = {
-        row.th.get_text(strip=True): row.td.get_text(strip=True)
-        for row in tables["Antwoorden van wie meedeed"].tbody.find_all("tr")
-    }
-    assert given == {
+    tables = tables_by_caption(theme_page)
+    assert answer_counts(theme_page) == {
         "Helpt": "1",
         "Helpt een beetje": "1",
         "Helpt niet": "0",

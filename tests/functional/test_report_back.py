@@ -220,6 +220,18 @@ def test_a_paper_contributor_whose_address_was_removed_gets_no_letter(app, db, s
     assert db.scalar(select(Notification.status)) == "cancelled"
 
 
+def tables_by_caption(soup) -> dict:
+    return {t.caption.get_text(strip=True): t for t in soup.find_all("table") if t.caption}
+
+
+def answer_counts(soup) -> dict[str, str]:
+    """The answers to "does it help?" on a staff theme page: answer → how many gave it."""
+    return {
+        row.th.get_text(strip=True): row.td.get_text(strip=True)
+        for row in tables_by_caption(soup)["Antwoorden van wie meedeed"].tbody.find_all("tr")
+    }
+
+
 def test_the_staff_theme_page_shows_who_heard_and_the_answers(app, db, staff, client):
     members = [contributor(db, email=f"p{i}@example.org") for i in range(3)]
     theme_id = reported_theme(app, members)
@@ -227,12 +239,8 @@ def test_the_staff_theme_page_shows_who_heard_and_the_answers(app, db, staff, cl
         evaluate_with_code(client, theme_id, code=member.receipt_code, answer=answer)
 
     shown = page(staff("policy").get(f"/medewerkers/themas/{theme_id}"))
-    tables = {t.caption.get_text(strip=True): t for t in shown.find_all("table") if t.caption}
-    answers = {
-        row.th.get_text(strip=True): row.td.get_text(strip=True)
-        for row in tables["Antwoorden van wie meedeed"].tbody.find_all("tr")
-    }
-    assert answers == {
+    tables = tables_by_caption(shown)
+    assert answer_counts(shown) == {
         "Helpt": "2",
         "Helpt een beetje": "0",
         "Helpt niet": "0",

@@ -9,9 +9,9 @@ A `Period` limits the figures to input received between two dates, and months ar
 as the gemeente's clock (`zone`) reads them, summer time included.
 
 The figures come from GROUP BY queries on SQLite and PostgreSQL alike, and stay fast at
-100,000 submissions: the submissions are read once, in one pass over the index
-ix_submission_reach (a count per stretch of time, channel and wijk), and the themes in one
-join of two indexes (a count per theme and wijk, with one per height beside it). Each
+100,000 submissions: the submissions are read once (on SQLite from the index
+ix_submission_reach alone: a count per stretch of time, channel and wijk), and the themes
+in one join (a count per theme and wijk, with one per height beside it). Each
 stretch of time lies between two of the edges the figures need (the period's ends and the
 months' first moments), so one pass serves the period and the months alike.
 """
@@ -307,9 +307,10 @@ def _theme_counts(session: Session, period: Period, zone: tzinfo) -> dict[int, _
 
     Grouped per theme and wijk only, with a count per height beside it: a few thousand rows
     where a group per height too would give tens of thousands. The query starts from the
-    submissions, so both sides of the join come from their indexes (ix_submission_reach,
-    ix_theme_submission_submission_id); merged themes are left out here, not in the join,
-    which would send SQLite in through the fat submission rows instead.
+    submissions, so SQLite reads both sides of the join from their indexes
+    (ix_submission_reach, ix_theme_submission_submission_id; PostgreSQL hashes them);
+    merged themes are left out here, not in the join, which would send SQLite in through
+    the fat submission rows instead.
     """
     start, end = period.bounds(zone)
     received = [

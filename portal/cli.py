@@ -288,6 +288,7 @@ def retention_run(dry_run: bool):
             dry_run=dry_run,
             crop_days=current_app.config["SCAN_CROP_DAYS"],
             longest_days=current_app.config["CONTACT_RETENTION_DAYS"],
+            session_hours=current_app.config["STAFF_SESSION_HOURS"],
         )
         if not dry_run:
             session.commit()
@@ -299,7 +300,9 @@ def retention_run(dry_run: bool):
         f"closed without a theme {report.removed['closed']}); "
         f"handwriting cut from scans {verb}: {report.scan_crops}; "
         f"typed versions of double-keyed forms {verb}: {report.keyings}; "
-        f"drafts nobody sent {verb}: {report.drafts}"
+        f"drafts nobody sent {verb}: {report.drafts}; "
+        f"staff sign-ins that ended {verb}: {report.staff_sessions}; "
+        f"failed logins that lock nothing any more {verb}: {report.login_throttles}"
     )
 
 

@@ -337,6 +337,10 @@ ACTIVITIES: tuple[Activity, ...] = (
         security=(
             _l("Het gescande bestand wordt na het lezen weggegooid."),
             _l("Alleen wijkteam, moderatoren en beheerders zien het handschrift."),
+            _l(
+                "Is het vakje voor bericht over de inbreng niet aangekruist, dan bewaren we "
+                "geen beeld van wat er in het vak voor het adres staat."
+            ),
             ROLES_CHECKED,
         ),
     ),
@@ -678,10 +682,21 @@ ACTIVITIES: tuple[Activity, ...] = (
                 ),
                 ("STAFF_IDLE_MINUTES", "STAFF_SESSION_HOURS"),
             ),
-            Retention(_l("Gegevens van afgelopen sessies"), NOT_REMOVED),
+            Retention(
+                _l("Gegevens van afgelopen sessies"),
+                lambda config: gettext(
+                    "Weg bij de dagelijkse opruimronde (flask retention run) na het uitloggen, "
+                    "en anders %(longest)s na het begin van de sessie.",
+                    longest=duration(config["STAFF_SESSION_HOURS"] * 3600),
+                ),
+                ("STAFF_SESSION_HOURS",),
+            ),
             Retention(
                 _l("Mislukte pogingen"),
-                _l("Weg bij de volgende gelukte inlog; anders geen vaste termijn."),
+                _l(
+                    "Weg bij de volgende gelukte inlog. Anders weg bij de dagelijkse opruimronde "
+                    "(flask retention run) zodra ze niets meer op slot houden."
+                ),
             ),
         ),
         security=(

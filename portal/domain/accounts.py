@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from functools import cache
 
 import pyotp
-from sqlalchemy import select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -166,6 +166,15 @@ def clear_failures(session: Session, email: str) -> None:
         session.delete(row)
 
 
+def stale_throttles(now: datetime):
+    """Rows that throttle nothing any more: no lock still running, and a window of
+    failures that is over (the next failure would start a new one)."""
+    return and_(
+        or_(LoginThrottle.locked_until.is_(None), LoginThrottle.locked_until < now),
+        LoginThrottle.window_started_at < now - THROTTLE_WINDOW,
+    )
+
+
 # --- sign-in sessions ------------------------------------------------------------------
 
 
@@ -215,6 +224,12 @@ def end_session(session: Session, token: str, now: datetime | None = None) -> No
         .where(StaffSession.token_hash == _token_hash(token), StaffSession.ended_at.is_(None))
         .values(ended_at=now or utcnow())
     )
+
+
+def dead_sessions(longest: timedelta, now: datetime):
+    """Sign-ins that can never be current again: ended, or older than the longest a
+    session may last (`Timeouts.absolute`); one that went idle is among them by then."""
+    return or_(StaffSession.ended_at.is_not(None), StaffSession.created_at < now - longest)
 
 
 def end_all_sessions(session: Session, user: StaffUser, now: datetime | None = None) -> None:

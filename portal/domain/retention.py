@@ -12,8 +12,9 @@ A resident can remove them sooner with their receipt code (`remove_contact`).
 Handwriting cut from scanned paper forms, and the two typed versions of a double-keyed
 form (which may hold an address written on it), are personal data too: they are removed
 `crop_days` after the form was keyed in; crops also from any upload older than the
-contact retention period, keyed or not. Drafts nobody sent go after a day. Running twice
-removes nothing more.
+contact retention period, keyed or not. Drafts nobody sent go after a day. Staff sign-ins
+that can no longer be current, and failed logins that throttle nothing any more, go too.
+Running twice removes nothing more.
 """
 
 from collections import Counter
@@ -23,16 +24,18 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import and_, delete, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from portal.domain import audit, drafts
+from portal.domain import accounts, audit, drafts
 from portal.models import (
     ContactDetails,
     Draft,
+    LoginThrottle,
     Notification,
     PaperForm,
     PaperKeying,
     ScanCrop,
     ScanPage,
     ScanUpload,
+    StaffSession,
     Submission,
     Theme,
     theme_submission,
@@ -49,6 +52,8 @@ class RetentionReport:
     scan_crops: int = 0
     keyings: int = 0  # the typed versions of double-keyed forms
     drafts: int = 0
+    staff_sessions: int = 0  # sign-ins that can no longer be current
+    login_throttles: int = 0  # failed logins that throttle nothing any more
 
     @property
     def total(self) -> int:
@@ -115,9 +120,13 @@ def run(
     dry_run: bool = False,
     crop_days: int = 30,
     longest_days: int = 365,
+    session_hours: int = 12,
+    now: datetime | None = None,
 ) -> RetentionReport:
-    """Remove every contact detail and handwriting crop that is due; the caller commits."""
-    today = today or utcnow().date()
+    """Remove every contact detail and handwriting crop that is due, and what is left of
+    staff sign-ins (`session_hours`: STAFF_SESSION_HOURS); the caller commits."""
+    now = now or utcnow()
+    today = today or now.date()
     removed: Counter = Counter()
     for reason, condition in _due(today, days_after):
         ids = list(
@@ -144,8 +153,17 @@ def run(
         dry_run,
         scan_crops=len(crops),
         keyings=session.scalar(select(func.count()).select_from(keyings.subquery())),
-        drafts=session.scalar(
-            select(func.count()).select_from(Draft).where(Draft.updated_at < drafts_before(today))
+        drafts=_remove_where(
+            session, Draft, Draft.updated_at < drafts_before(today), dry_run=dry_run
+        ),
+        staff_sessions=_remove_where(
+            session,
+            StaffSession,
+            accounts.dead_sessions(timedelta(hours=session_hours), now),
+            dry_run=dry_run,
+        ),
+        login_throttles=_remove_where(
+            session, LoginThrottle, accounts.stale_throttles(now), dry_run=dry_run
         ),
     )
     if dry_run:
@@ -153,8 +171,10 @@ def run(
     for start in range(0, len(crops), 500):
         session.execute(delete(ScanCrop).where(ScanCrop.id.in_(crops[start : start + 500])))
     session.execute(delete(PaperKeying).where(PaperKeying.form_code.in_(keyings)))
-    session.execute(delete(Draft).where(Draft.updated_at < drafts_before(today)))
-    if report.total or report.scan_crops or report.keyings or report.drafts:
+    if any(
+        (report.total, report.scan_crops, report.keyings, report.drafts, report.staff_sessions,
+         report.login_throttles)
+    ):  # fmt: skip
         audit.record_event(
             session,
             None,
@@ -166,9 +186,19 @@ def run(
                 "scan_crops": report.scan_crops,
                 "keyings": report.keyings,
                 "drafts": report.drafts,
+                "staff_sessions": report.staff_sessions,
+                "login_throttles": report.login_throttles,
             },
         )
     return report
+
+
+def _remove_where(session: Session, model, condition, *, dry_run: bool) -> int:
+    """Count the rows of `model` that meet `condition`; remove them unless `dry_run`."""
+    count = session.scalar(select(func.count()).select_from(model).where(condition))
+    if count and not dry_run:
+        session.execute(delete(model).where(condition))
+    return count
 
 
 def drafts_before(today: date) -> datetime:

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select, update
 
 from portal.db import session_for
-from portal.domain import letters, paper, retention
+from portal.domain import accounts, letters, paper, retention
 from portal.models import (
     AuditEvent,
     ContactDetails,
@@ -17,6 +17,8 @@ from portal.models import (
     ScanCrop,
     ScanPage,
     ScanUpload,
+    StaffSession,
+    StaffUser,
     utcnow,
 )
 from tests.conftest import csrf_token, page
@@ -82,6 +84,8 @@ def test_contact_details_go_after_their_date_after_feedback_and_after_closing(ap
         "scan_crops": 0,
         "keyings": 0,
         "drafts": 0,
+        "staff_sessions": 0,
+        "login_throttles": 0,
     }
     assert run(app).total == 0, "running twice removes nothing more"
 
@@ -223,3 +227,38 @@ def test_who_removed_their_contact_details_gets_no_letter_through_the_wijkteam(a
     assert db.scalar(select(func.count()).select_from(Notification)) == 0
     with session_for(app) as session:
         assert letters.counts(session, letters.LetterFilter()) == []
+
+
+def test_sign_ins_that_can_no_longer_count_and_spent_login_failures_go(app, db, staff):
+    live = staff("moderator")  # signed in just now: stays, and keeps working
+    now = utcnow()
+    with session_for(app) as session:
+        user = session.scalar(select(StaffUser).where(StaffUser.role == "moderator"))
+        session.add_all(
+            [
+                StaffSession(token_hash="a" * 64, user_id=user.id, created_at=now,
+                             last_seen_at=now, ended_at=now),  # logged out
+                StaffSession(token_hash="b" * 64, user_id=user.id,
+                             created_at=now - timedelta(hours=13),
+                             last_seen_at=now - timedelta(hours=2)),  # past the 12 hours
+                StaffSession(token_hash="c" * 64, user_id=user.id,
+                             created_at=now - timedelta(hours=11),
+                             last_seen_at=now - timedelta(hours=11)),  # idle, not yet 12 h
+            ]
+        )  # fmt: skip
+        for name in ("spent@example.org", "locked@example.org", "recent@example.org"):
+            accounts.register_failure(session, name, now=now - timedelta(hours=1))
+        for _ in range(accounts.THROTTLE_FAILURES):
+            accounts.register_failure(session, "locked@example.org", now=now)
+        accounts.register_failure(session, "recent@example.org", now=now)
+        session.commit()
+
+    report = run(app)
+
+    assert (report.staff_sessions, report.login_throttles) == (2, 1)
+    kept = set(db.scalars(select(StaffSession.token_hash)))
+    assert "c" * 64 in kept and {"a" * 64, "b" * 64}.isdisjoint(kept) and len(kept) == 2
+    with session_for(app) as session:
+        assert accounts.locked_for(session, "locked@example.org") is not None
+    assert live.get("/medewerkers/inbox").status_code == 200
+    assert (run(app).staff_sessions, run(app).login_throttles) == (0, 0)

@@ -348,7 +348,11 @@ def test_every_export_is_in_the_audit_trail_with_its_filter_and_rows(staff, inpu
     client = staff("policy")
     download(client, kind="obstacle", van="2024-05-01").get_data()
     download(client, THEMES, formaat="json").get_data()
-    events = list(db.scalars(select(AuditEvent).where(AuditEvent.action.like("export.%"))))
+    events = list(
+        db.scalars(
+            select(AuditEvent).where(AuditEvent.action.like("export.%")).order_by(AuditEvent.id)
+        )
+    )
     assert [event.action for event in events] == ["export.submissions", "export.themes"]
     assert events[0].actor == "policy@rijnwaarde.example"
     assert events[0].after["filter"] == {"kind": "obstacle", "since": "2024-05-01"}

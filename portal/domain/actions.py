@@ -15,7 +15,6 @@ from portal.domain.accounts import aware
 from portal.models import (
     ACTION_STATUSES,
     ACTION_TEXT_MAX_LENGTH,
-    RESIDENT_KINDS,
     STAGES,
     Experience,
     StaffUser,
@@ -145,7 +144,7 @@ def board(session: Session, now: datetime | None = None) -> dict[str, list[Board
             session.execute(
                 select(theme_submission.c.theme_id, func.count())
                 .join(Submission, Submission.id == theme_submission.c.submission_id)
-                .where(Submission.kind.in_(RESIDENT_KINDS))
+                .where(Submission.is_input)
                 .group_by(theme_submission.c.theme_id)
             ).all()
         )

@@ -28,7 +28,6 @@ from portal.domain import reach
 from portal.models import (
     CHANNELS,
     HEIGHTS,
-    RESIDENT_KINDS,
     Experience,
     Neighbourhood,
     Submission,
@@ -146,7 +145,7 @@ def _counts(session: Session, period: Period, zone: tzinfo, months: list[date]) 
     stretch = timeline.stretch(Submission.created_at).label("stretch")
     rows = session.execute(
         select(stretch, Submission.channel, Submission.neighbourhood_id, func.count())
-        .where(Submission.kind.in_(RESIDENT_KINDS))
+        .where(Submission.is_input)
         .group_by(stretch, Submission.channel, Submission.neighbourhood_id)
     )
     for index, channel, wijk_id, count in rows:
@@ -323,7 +322,7 @@ def _theme_counts(session: Session, period: Period, zone: tzinfo) -> dict[int, _
         select(theme_id, Submission.neighbourhood_id, func.count(), *per_height)
         .select_from(Submission)
         .join(theme_submission, theme_submission.c.submission_id == Submission.id)
-        .where(Submission.kind.in_(RESIDENT_KINDS), *received)
+        .where(Submission.is_input, *received)
         .group_by(theme_id, Submission.neighbourhood_id)
     )
     merged = set(session.scalars(select(Theme.id).where(Theme.merged_into_id.is_not(None))))

@@ -51,7 +51,6 @@ from portal.domain import evaluations, places
 from portal.domain.moderation import NO_THEME
 from portal.models import (
     EVALUATION_ANSWERS,
-    RESIDENT_KINDS,
     STAGES,
     Experience,
     LifeDomain,
@@ -299,7 +298,7 @@ def theme_rows(session: Session, zone: tzinfo) -> list[tuple]:
     for theme_id, kind, count in session.execute(
         select(theme_submission.c.theme_id, Submission.kind, func.count())
         .join(Submission, Submission.id == theme_submission.c.submission_id)
-        .where(Submission.kind.in_(RESIDENT_KINDS))  # answers are in evaluation_*
+        .where(Submission.is_input)  # answers are in evaluation_*
         .group_by(theme_submission.c.theme_id, Submission.kind)
     ):
         kinds.setdefault(theme_id, Counter())[kind] = count

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from portal.domain import audit
-from portal.models import CHANNELS, RESIDENT_KINDS, Experience, Neighbourhood, Submission
+from portal.models import CHANNELS, Experience, Neighbourhood, Submission
 
 # A wijk falls behind when its input per 1,000 inhabitants is below this share of the rate
 # of the whole gemeente.
@@ -96,7 +96,7 @@ class MonthReach:
 
 
 def _input_conditions(since: datetime | None) -> list[ColumnElement]:
-    conditions = [Submission.kind.in_(RESIDENT_KINDS)]
+    conditions = [Submission.is_input]
     if since is not None:
         conditions.append(Submission.created_at >= _utc(since))
     return conditions
@@ -153,7 +153,7 @@ def _last_input(session: Session, channel: str) -> datetime | None:
     return _aware(
         session.scalar(
             select(Submission.created_at)
-            .where(Submission.channel == channel, Submission.kind.in_(RESIDENT_KINDS))
+            .where(Submission.channel == channel, Submission.is_input)
             .order_by(Submission.created_at.desc())
             .limit(1)
         )

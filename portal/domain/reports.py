@@ -25,7 +25,6 @@ from portal.domain.themes import PUBLIC_SUBMISSION
 from portal.languages import DEFAULT_LANGUAGE
 from portal.models import (
     CHANNELS,
-    RESIDENT_KINDS,
     STAGES,
     Experience,
     Neighbourhood,
@@ -124,8 +123,7 @@ def council_report(session: Session, period: Period, zone: tzinfo) -> Report:
         return session.execute(
             select(theme_submission.c.theme_id, column, func.count())
             .join(Submission, Submission.id == theme_submission.c.submission_id)
-            # Answers to "does it help?" are counted apart (evaluation), not as input.
-            .where(*in_period, Submission.kind.in_(RESIDENT_KINDS), *where)
+            .where(*in_period, Submission.is_input, *where)
             .group_by(theme_submission.c.theme_id, column)
         )
 

@@ -143,53 +143,37 @@ def run(
             _remove(session, ids)
     crops = _due_crops(session, today, crop_days, longest_days)
     keyed_before = datetime.combine(today - timedelta(days=crop_days), time(), UTC)
-    keyings = (
-        select(PaperKeying.form_code)
-        .join(PaperForm, PaperForm.code == PaperKeying.form_code)
-        .where(PaperForm.keyed_at < keyed_before)
-    )
-    report = RetentionReport(
-        {reason: removed[reason] for reason in REASONS},
-        dry_run,
-        scan_crops=len(crops),
-        keyings=session.scalar(select(func.count()).select_from(keyings.subquery())),
-        drafts=_remove_where(
+    keyed_long_ago = select(PaperForm.code).where(PaperForm.keyed_at < keyed_before)
+    counts = {
+        "keyings": _remove_where(
+            session, PaperKeying, PaperKeying.form_code.in_(keyed_long_ago), dry_run=dry_run
+        ),
+        "drafts": _remove_where(
             session, Draft, Draft.updated_at < drafts_before(today), dry_run=dry_run
         ),
-        staff_sessions=_remove_where(
+        "staff_sessions": _remove_where(
             session,
             StaffSession,
             accounts.dead_sessions(timedelta(hours=session_hours), now),
             dry_run=dry_run,
         ),
-        login_throttles=_remove_where(
+        "login_throttles": _remove_where(
             session, LoginThrottle, accounts.stale_throttles(now), dry_run=dry_run
         ),
+    }
+    report = RetentionReport(
+        {reason: removed[reason] for reason in REASONS},
+        dry_run,
+        scan_crops=len(crops),
+        **counts,
     )
     if dry_run:
         return report
     for start in range(0, len(crops), 500):
         session.execute(delete(ScanCrop).where(ScanCrop.id.in_(crops[start : start + 500])))
-    session.execute(delete(PaperKeying).where(PaperKeying.form_code.in_(keyings)))
-    if any(
-        (report.total, report.scan_crops, report.keyings, report.drafts, report.staff_sessions,
-         report.login_throttles)
-    ):  # fmt: skip
-        audit.record_event(
-            session,
-            None,
-            "retention.run",
-            "contact_details",
-            None,
-            after={
-                **report.removed,
-                "scan_crops": report.scan_crops,
-                "keyings": report.keyings,
-                "drafts": report.drafts,
-                "staff_sessions": report.staff_sessions,
-                "login_throttles": report.login_throttles,
-            },
-        )
+    after = {**report.removed, "scan_crops": report.scan_crops, **counts}
+    if any(after.values()):
+        audit.record_event(session, None, "retention.run", "contact_details", None, after=after)
     return report
 
 

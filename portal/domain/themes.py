@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session
 
 from portal.domain import audit, feedback, moderation, notify, text
 from portal.models import (
-    RESIDENT_KINDS,
     STAGES,
     SUMMARY_MAX_LENGTH,
     TITLE_MAX_LENGTH,
@@ -223,9 +222,7 @@ def figures(session: Session, theme: Theme) -> Figures:
             Submission.language,
         )
         .join(theme_submission, theme_submission.c.submission_id == Submission.id)
-        # A contributor's answer to "does it help?" is not a new voice: those answers are
-        # counted apart (portal.domain.evaluations.summary).
-        .where(theme_submission.c.theme_id == theme.id, Submission.kind.in_(RESIDENT_KINDS))
+        .where(theme_submission.c.theme_id == theme.id, Submission.is_input)
     ).all()
     experiences = session.execute(
         select(Experience.channel, Experience.language).where(Experience.theme_id == theme.id)
@@ -254,7 +251,7 @@ PUBLIC_ORDERS = ("recent", "title")
 PUBLIC_THEME = (Theme.published.is_(True), Theme.merged_into_id.is_(None))
 PUBLIC_SUBMISSION = (
     Submission.status == "published",
-    Submission.kind.in_(RESIDENT_KINDS),
+    Submission.is_input,
     Submission.duplicate_of_id.is_(None),
 )
 

@@ -16,6 +16,7 @@ from sqlalchemy import (
     UniqueConstraint,
     true,
 )
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.models.base import Base, in_, utcnow
@@ -153,6 +154,18 @@ class Submission(Base):
     contact: Mapped["ContactDetails | None"] = relationship(
         back_populates="submission", uselist=False, lazy="select"
     )
+
+    @hybrid_property
+    def is_input(self) -> bool:
+        """An obstacle or an idea: what every figure counts as input. A contributor's
+        answer to "does it help?" is not a new voice; those answers are counted apart
+        (portal.domain.evaluations). In a query: `.where(Submission.is_input)`."""
+        return self.kind in RESIDENT_KINDS
+
+    @is_input.inplace.expression
+    @classmethod
+    def _is_input_expression(cls):
+        return cls.kind.in_(RESIDENT_KINDS)
 
 
 class ContactDetails(Base):
